@@ -1,0 +1,53 @@
+// Model: an optimised graph ready to run. Immutable after creation; run() is
+// thread-safe and may be called from many threads at once (each call has its
+// own intermediate buffers; oneDNN primitives are shared through a bounded cache).
+#pragma once
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "engine/graph.h"
+#include "engine/op.h"
+
+namespace ppocr::engine {
+
+struct ModelOptions {
+  int num_threads = 1;          // intra-op threads per run() call
+  bool fast_kernels = true;     // false: plain C++ reference kernels only (--enable_mkldnn False)
+  bool optimize = true;         // graph passes (folding, fusion)
+  size_t cache_capacity = 256;  // oneDNN primitive cache entries (per model)
+};
+
+struct RunStats {
+  double ms = 0;
+};
+
+class Model {
+ public:
+  // Takes an imported graph, validates it and runs the passes.
+  static std::shared_ptr<Model> from_graph(Graph g, const ModelOptions& opts = {},
+                                           const std::string& format = "graph");
+  const Graph& graph() const { return graph_; }
+  const std::string& format() const { return format_; }
+  const ModelOptions& options() const { return opts_; }
+  std::vector<std::string> input_names() const;
+  std::vector<std::string> output_names() const;
+
+  // Inputs in graph-input order; outputs in graph-output order.
+  std::vector<Tensor> run(const std::vector<Tensor>& inputs) const;
+  std::map<std::string, Tensor> run(const std::map<std::string, Tensor>& inputs) const;
+
+ private:
+  Model() = default;
+  Graph graph_;
+  std::string format_;
+  ModelOptions opts_;
+  std::unique_ptr<PrimitiveCache> cache_;
+  // Buffer pools of finished calls, reused by the next ones (one per concurrent call).
+  mutable std::mutex pools_mu_;
+  mutable std::vector<std::shared_ptr<BufferPool>> idle_pools_;
+};
+
+}  // namespace ppocr::engine

@@ -1,0 +1,18 @@
+// Graph passes, run by Model::from_graph when ModelOptions::optimize is set.
+#pragma once
+#include "engine/graph.h"
+
+namespace ppocr::engine {
+
+// Evaluates nodes whose inputs are all constant (reference kernels), including
+// shape subgraphs whose input shapes are fully known.
+void fold_constants(Graph& g);
+// Conv (+ BatchNormalization) -> Conv with folded weights and bias.
+void fuse_batchnorm(Graph& g);
+// Conv followed by an activation / by Add with another tensor of the same
+// shape -> one Conv with `activation` attr / extra residual input.
+void fuse_conv_epilogues(Graph& g);
+// All of the above plus dead-node removal, in order.
+void optimize_graph(Graph& g);
+
+}  // namespace ppocr::engine

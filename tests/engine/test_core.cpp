@@ -1,0 +1,95 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "engine/executor.h"
+#include "engine/model.h"
+#include "engine/tensor.h"
+
+using namespace ppocr::engine;
+
+TEST(Tensor, HalfRoundTrip) {
+  for (float v : {0.f, 1.f, -2.5f, 65504.f, 1e-5f, 3.14159f, -0.0001f}) {
+    float back = half_to_float(float_to_half(v));
+    EXPECT_NEAR(back, v, std::abs(v) * 1e-3 + 1e-7) << v;
+  }
+  EXPECT_TRUE(std::isinf(half_to_float(float_to_half(1e6f))));
+}
+
+TEST(Tensor, ShapeChecks) {
+  EXPECT_THROW(Tensor(DType::Float32, {2, -1}), ppocr::Error);
+  Tensor t(DType::Float32, {2, 3});
+  EXPECT_EQ(t.numel(), 6);
+  EXPECT_THROW(t.reshaped({4}), ppocr::Error);
+  EXPECT_THROW(t.data<int64_t>(), ppocr::Error);
+  EXPECT_EQ(t.reshaped({3, 2}).dim(-1), 2);
+}
+
+TEST(Graph, TopoSortAndDeadNodes) {
+  Graph g;
+  int x = g.add_value("x");
+  g.inputs = {x};
+  int a = g.add_value("a"), b = g.add_value("b"), dead = g.add_value("dead");
+  g.add_node("Identity", "n2", {a}, {b});
+  g.add_node("Identity", "n1", {x}, {a});
+  g.add_node("Identity", "n3", {x}, {dead});
+  g.outputs = {b};
+  g.topo_sort();
+  EXPECT_EQ(g.nodes[0].name, "n1");
+  g.remove_dead();
+  EXPECT_EQ(g.nodes.size(), 2u);
+  auto m = Model::from_graph(g);
+  Tensor in = Tensor::from_vector<float>({2}, {1.f, 2.f});
+  auto out = m->run(std::vector<Tensor>{in});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].data<float>()[1], 2.f);
+}
+
+TEST(Graph, RejectsCyclesAndUnknownOps) {
+  Graph g;
+  int x = g.add_value("x");
+  g.inputs = {x};
+  int a = g.add_value("a"), b = g.add_value("b");
+  g.add_node("Identity", "n1", {b}, {a});
+  g.add_node("Identity", "n2", {a}, {b});
+  g.outputs = {b};
+  EXPECT_THROW(g.topo_sort(), ppocr::Error);
+  Graph h;
+  int y = h.add_value("y");
+  h.inputs = {y};
+  int z = h.add_value("z");
+  h.add_node("NoSuchOp", "bad", {y}, {z});
+  h.outputs = {z};
+  try {
+    Model::from_graph(h);
+    FAIL();
+  } catch (const ppocr::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("NoSuchOp"), std::string::npos);
+  }
+}
+
+TEST(PrimitiveCache, EvictsLeastRecentlyUsed) {
+  PrimitiveCache c(2);
+  int made = 0;
+  auto mk = [&] { ++made; return std::make_shared<int>(made); };
+  c.get_or_create("a", mk);
+  c.get_or_create("b", mk);
+  c.get_or_create("a", mk);  // hit
+  c.get_or_create("c", mk);  // evicts b
+  EXPECT_EQ(made, 3);
+  EXPECT_EQ(c.size(), 2u);
+  c.get_or_create("b", mk);
+  EXPECT_EQ(made, 4);
+}
+
+TEST(BufferPool, ReusesFreedBuffers) {
+  auto pool = BufferPool::create();
+  void* p1;
+  {
+    Tensor t(DType::Float32, {1000}, pool.get());
+    p1 = t.raw();
+  }
+  EXPECT_GT(pool->cached_bytes(), 0u);
+  Tensor t2(DType::Float32, {990}, pool.get());
+  EXPECT_EQ(t2.raw(), p1);
+}
