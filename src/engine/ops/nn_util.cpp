@@ -202,6 +202,18 @@ void add_broadcast(const KernelContext& c, float* y, const Shape& ys, const Tens
   }
 }
 
+Shape broadcast_shapes(const KernelContext& c, const Shape& a, const Shape& b) {
+  const size_t r = std::max(a.size(), b.size());
+  Shape s(r, 1);
+  for (size_t i = 0; i < r; ++i) {
+    const int64_t x = i + a.size() >= r ? a[i + a.size() - r] : 1;
+    const int64_t y = i + b.size() >= r ? b[i + b.size() - r] : 1;
+    if (x != y && x != 1 && y != 1) c.error("shapes " + shape_str(a) + " and " + shape_str(b) + " do not broadcast");
+    s[i] = x == 1 ? y : x;
+  }
+  return s;
+}
+
 void apply_act_inplace(const Epilogue& e, float* y, int64_t n) {
   if (e.act == Act::None) return;
 #pragma omp parallel for schedule(static)

@@ -84,6 +84,8 @@ namespace ppocr::engine::nn {
 // y[i] += b[broadcast(i)] for a b unidirectionally broadcastable to y_shape
 // (numpy rules); Error otherwise.
 void add_broadcast(const KernelContext& c, float* y, const Shape& y_shape, const Tensor& b, float scale = 1.f);
+// numpy broadcast of two shapes; Error when they do not broadcast.
+Shape broadcast_shapes(const KernelContext& c, const Shape& a, const Shape& b);
 // Applies the epilogue in place over n values.
 void apply_act_inplace(const Epilogue& e, float* y, int64_t n);
 }  // namespace ppocr::engine::nn
