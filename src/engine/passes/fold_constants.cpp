@@ -64,6 +64,7 @@ void optimize_graph(Graph& g) {
   fuse_batchnorm(g);
   fuse_conv_epilogues(g);
   g.remove_dead();
+  assign_conv_layouts(g);
 }
 
 }  // namespace ppocr::engine
