@@ -253,3 +253,22 @@ TEST(Fuse, GeluBothForms) {
     EXPECT_EQ(h.size(), 1u) << "only the Conv remains";
   }
 }
+
+TEST(Fuse, ChannelConstantAddFoldsIntoBias) {
+  ensure_elementwise_ops();
+  Builder b;
+  int x = b.input({1, 4, 5, 5});
+  int y = b.node("Add", {b.conv(x, 4, 6, 3, 1, false), b.constant({1, 6, 1, 1})});  // conv without bias
+  Attrs t;
+  t.set("strides", std::vector<int64_t>{2, 2});
+  int z = b.node("Add", {b.constant({6, 1, 1}), b.node("ConvTranspose", {y, b.constant({6, 6, 2, 2}), b.constant({6})}, t)});
+  z = b.node("Relu", {z});
+  // Not per-channel: kept as an Add.
+  int u = b.node("Add", {b.conv(z, 6, 2, 1), b.constant({1, 1, 10, 1})});
+  b.g.outputs = {u};
+  auto h = check_fusion(b.g, rnd({1, 4, 5, 5}, 8));
+  EXPECT_EQ(h["Conv"], 2);
+  EXPECT_EQ(h["ConvTranspose"], 1);
+  EXPECT_EQ(h.count("Add"), 0u) << "the last Add becomes the Conv's broadcast residual";
+  EXPECT_EQ(h.count("Relu"), 0u);
+}

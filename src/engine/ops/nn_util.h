@@ -90,6 +90,10 @@ Shape broadcast_shapes(const KernelContext& c, const Shape& a, const Shape& b);
 // 4-D layout changes: [N,C,H,W] <-> [N,H,W,C] (new tensors from `pool`).
 Tensor nchw_to_nhwc(const Tensor& t, BufferPool* pool);
 Tensor nhwc_to_nchw(const Tensor& t, BufferPool* pool);
-// Applies the epilogue in place over n values.
+// Applies the epilogue in place over n values (OpenMP-parallel / on this thread only).
 void apply_act_inplace(const Epilogue& e, float* y, int64_t n);
+inline void apply_act_inplace_serial(const Epilogue& e, float* y, int64_t n) {
+  if (e.act == Act::None) return;
+  for (int64_t i = 0; i < n; ++i) y[i] = apply_act(e, y[i]);
+}
 }  // namespace ppocr::engine::nn

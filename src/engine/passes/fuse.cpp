@@ -230,6 +230,29 @@ bool fuse_gelu(Graph& g, int i, const Uses& u) {
   return true;
 }
 
+bool fold_bias_add(Graph& g, Node& n, Node& add, int y) {
+  const int r = other_input(add, y);
+  const Tensor* c = const_of(g, r);
+  const Tensor* w = n.inputs.size() > 1 ? const_of(g, n.inputs[1]) : nullptr;
+  if (!c || !w || c->rank() > w->rank() || (c->dtype() != DType::Float32 && c->dtype() != DType::Float16)) return false;
+  const int64_t m = n.op == "Conv" ? w->dim(0) : w->dim(1) * n.attrs.i("group", 1);
+  Shape s = c->shape();
+  s.insert(s.begin(), w->rank() - s.size(), 1);
+  for (size_t i = 0; i < s.size(); ++i)
+    if (s[i] != 1 && !(i == 1 && s[i] == m)) return false;
+  const bool has_b = n.inputs.size() > 2 && n.inputs[2] >= 0;
+  const Tensor* b = has_b ? const_of(g, n.inputs[2]) : nullptr;
+  if (has_b && (!b || b->numel() != m)) return false;
+  std::vector<float> nb = b ? b->to_f32() : std::vector<float>(m, 0.f), cv = c->to_f32();
+  for (int64_t k = 0; k < m; ++k) nb[k] += cv.size() == 1 ? cv[0] : cv[k];
+  const int bid = g.add_constant((n.name.empty() ? std::string("conv") : n.name) + "_bias_add",
+                                 Tensor::from_vector<float>({m}, nb));
+  if (n.inputs.size() < 3) n.inputs.resize(3, -1);
+  n.inputs[2] = bid;
+  absorb(n, add);
+  return true;
+}
+
 // Tries to fuse what follows node i; true when the graph changed.
 bool fuse_after(Graph& g, int i, const Uses& u) {
   Node& n = g.nodes[i];
@@ -239,6 +262,9 @@ bool fuse_after(Graph& g, int i, const Uses& u) {
   if (c < 0) return fuse_gated(g, i, u) || fuse_gelu(g, i, u);
   Node& next = g.nodes[c];
   if (next.outputs.size() != 1) return false;
+  // Add of a constant per-channel tensor ([1,M,1,1], [M,1,1], scalar when M = 1)
+  // into a Conv / ConvTranspose: folded into the bias.
+  if ((n.op == "Conv" || n.op == "ConvTranspose") && next.op == "Add" && fold_bias_add(g, n, next, y)) return true;
   // Residual Add into Conv (added before any activation).
   if (n.op == "Conv" && next.op == "Add" && next.inputs.size() == 2 && n.inputs.size() <= 3) {
     const int r = next.inputs[0] == y ? next.inputs[1] : next.inputs[0];
