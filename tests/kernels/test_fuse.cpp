@@ -272,3 +272,16 @@ TEST(Fuse, ChannelConstantAddFoldsIntoBias) {
   EXPECT_EQ(h.count("Add"), 0u) << "the last Add becomes the Conv's broadcast residual";
   EXPECT_EQ(h.count("Relu"), 0u);
 }
+
+TEST(Fuse, IdentityNodesDoNotBlockFusion) {
+  ensure_elementwise_ops();
+  Builder b;
+  int x = b.input({1, 3, 6, 6});
+  int c = b.node("Identity", {b.bn(b.conv(x, 3, 4, 3), 4)});
+  int y = b.node("Identity", {b.node("Relu", {b.node("Identity", {c})})});
+  b.g.outputs = {y};
+  auto h = check_fusion(b.g, rnd({1, 3, 6, 6}, 9));
+  EXPECT_EQ(h["Conv"], 1);
+  EXPECT_EQ(h["Identity"], 1) << "the one producing the graph output stays";
+  EXPECT_EQ(h.size(), 2u);
+}

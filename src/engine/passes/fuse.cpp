@@ -298,6 +298,30 @@ bool fuse_after(Graph& g, int i, const Uses& u) {
 
 }  // namespace
 
+void remove_identities(Graph& g) {
+  std::vector<char> is_output(g.values.size(), 0);
+  for (int o : g.outputs) is_output[o] = 1;
+  std::vector<int> alias(g.values.size());
+  for (size_t v = 0; v < alias.size(); ++v) alias[v] = static_cast<int>(v);
+  bool any = false;
+  for (Node& n : g.nodes) {
+    if (n.op != "Identity" || n.inputs.size() != 1 || n.outputs.size() != 1 || n.inputs[0] < 0) continue;
+    if (is_output[n.outputs[0]]) continue;  // keeps the output's name
+    alias[n.outputs[0]] = n.inputs[0];
+    kill(n);
+    any = true;
+  }
+  if (!any) return;
+  auto root = [&](int v) {
+    while (alias[v] != v) v = alias[v];
+    return v;
+  };
+  for (Node& n : g.nodes)
+    for (int& in : n.inputs)
+      if (in >= 0) in = root(in);
+  erase_dead(g);
+}
+
 void fuse_batchnorm(Graph& g) {
   bool changed = true;
   while (changed) {

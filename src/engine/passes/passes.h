@@ -7,6 +7,9 @@ namespace ppocr::engine {
 // Evaluates nodes whose inputs are all constant (reference kernels), including
 // shape subgraphs whose input shapes are fully known.
 void fold_constants(Graph& g);
+// Drops Identity nodes (their readers read the Identity's input instead),
+// except where the Identity produces a graph output.
+void remove_identities(Graph& g);
 // Conv (+ BatchNormalization) -> Conv with folded weights and bias.
 void fuse_batchnorm(Graph& g);
 // Conv followed by an activation / by Add with another tensor of the same
