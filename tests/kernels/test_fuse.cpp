@@ -285,3 +285,28 @@ TEST(Fuse, IdentityNodesDoNotBlockFusion) {
   EXPECT_EQ(h["Identity"], 1) << "the one producing the graph output stays";
   EXPECT_EQ(h.size(), 2u);
 }
+
+TEST(Fuse, AffineBlocksAndClipHardSwish) {
+  ensure_elementwise_ops();
+  if (!OpRegistry::get().find("Div")) GTEST_SKIP() << "Div is not registered (onnx branch)";
+  Builder b;
+  int x = b.input({1, 4, 6, 7});
+  auto scalar = [&](float v) { return b.g.add_constant("s" + std::to_string(b.seed++), Tensor::from_vector<float>({1}, {v})); };
+  // PP-OCRv5 "learnable affine block": conv * a + b, HardSwish (HardSigmoid form), then * a2 + b2.
+  int c = b.conv(x, 4, 4, 3);
+  int y = b.node("Add", {b.node("Mul", {scalar(1.5f), c}), scalar(-0.25f)});
+  Attrs hs;
+  hs.set("alpha", 1.f / 6.f);
+  hs.set("beta", 0.5f);
+  y = b.node("Mul", {b.node("HardSigmoid", {y}, hs), y});
+  y = b.node("Add", {b.node("Mul", {scalar(0.75f), y}), scalar(0.5f)});
+  // PP-OCRv3 HardSwish: Div(Mul(y, Clip(Add(y, 3), 0, 6)), 6), after a per-channel Mul.
+  int c2 = b.node("Mul", {b.conv(y, 4, 4, 1), b.constant({1, 4, 1, 1})});
+  int cl = b.node("Clip", {b.node("Add", {c2, b.g.add_constant("three", Tensor::scalar_f32(3.f))}),
+                           b.g.add_constant("zero", Tensor::scalar_f32(0.f)), b.g.add_constant("six", Tensor::scalar_f32(6.f))});
+  int out = b.node("Div", {b.node("Mul", {c2, cl}), b.g.add_constant("six2", Tensor::scalar_f32(6.f))});
+  b.g.outputs = {out};
+  auto h = check_fusion(b.g, rnd({1, 4, 6, 7}, 10, -4.f, 4.f));
+  EXPECT_EQ(h.size(), 1u) << "only Convs remain";
+  EXPECT_EQ(h["Conv"], 2);
+}

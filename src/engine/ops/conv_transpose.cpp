@@ -208,7 +208,7 @@ void deconv_unpool(KernelContext& c, const DeconvArgs& a) {
 
 // y = act(y + B[channel]) over an NCHW output.
 void bias_act(const DeconvArgs& a, Tensor& y) {
-  if (a.b.empty() && a.epi.act == nn::Act::None) return;
+  if (a.b.empty() && a.epi.none()) return;
   const int64_t planes = a.n * a.m, sp = a.win.out_numel();
   const float* B = a.b.empty() ? nullptr : a.b.data<float>();
   float* Y = y.data<float>();

@@ -13,6 +13,8 @@ Epilogue parse_epilogue(const KernelContext& c) {
   Epilogue e;
   const std::string a = c.node.attrs.s("activation", "");
   const auto& at = c.node.attrs;
+  e.post_scale = at.f("post_scale", 1.f);
+  e.post_shift = at.f("post_shift", 0.f);
   if (a.empty()) return e;
   if (a == "Relu") e.act = Act::Relu;
   else if (a == "Clip") {
@@ -240,7 +242,7 @@ Tensor nchw_to_nhwc(const Tensor& t, BufferPool* pool) { return permute4(t, pool
 Tensor nhwc_to_nchw(const Tensor& t, BufferPool* pool) { return permute4(t, pool, false); }
 
 void apply_act_inplace(const Epilogue& e, float* y, int64_t n) {
-  if (e.act == Act::None) return;
+  if (e.none()) return;
 #pragma omp parallel for schedule(static)
   for (int64_t i = 0; i < n; ++i) y[i] = apply_act(e, y[i]);
 }
