@@ -240,3 +240,12 @@ TEST(ConvTranspose, FewOutputChannelsKernelEqualsStride) {
   g.set("group", int64_t(2));
   check_fast_vs_ref("ConvTranspose", g, {x, rnd({16, 3, 2, 2}, 17), rnd({6}, 18)});
 }
+
+TEST(ConvTranspose, GemmPathKernelEqualsStride) {
+  Tensor x = rnd({2, 24, 7, 5}, 19), w = rnd({24, 20, 2, 3}, 20), b = rnd({20}, 21);
+  Attrs a;
+  a.set("strides", std::vector<int64_t>{2, 3});
+  a.set("activation", std::string("Relu"));
+  EXPECT_EQ(run("ConvTranspose", a, {x, w, b}, true)[0].shape(), (Shape{2, 20, 14, 15}));
+  check_fast_vs_ref("ConvTranspose", a, {x, w, b});
+}

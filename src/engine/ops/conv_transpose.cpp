@@ -166,12 +166,44 @@ void reorder(dnnl::memory from, dnnl::memory to) {
 // up-sampling layers of detection heads) with few output channels per group
 // (oneDNN pads output channels to 16): every output pixel reads one input
 // pixel per input channel of its group. A direct NCHW loop.
-bool direct_unpool(const DeconvArgs& a) {
+bool kernel_is_stride(const DeconvArgs& a) {
   const nn::Window& w = a.win;
-  if (w.nsp != 2 || a.m / a.group > 4) return false;
+  if (w.nsp != 2) return false;
   for (int i = 1; i < 3; ++i)
     if (w.k[i] != w.s[i] || w.d[i] != 1 || w.pb[i] != 0 || w.pe[i] != 0 || w.out[i] != w.in[i] * w.s[i]) return false;
   return true;
+}
+
+// group == 1 and kernel == stride: per image one GEMM
+//   T[M*KH*KW, H*W] = W^T[M*KH*KW, C] x X[C, H*W]
+// then every T column is scattered to its KH x KW output block (+ bias, activation).
+void deconv_gemm(KernelContext& c, const DeconvArgs& a) {
+  const nn::Window& w = a.win;
+  Tensor& y = c.alloc_output(0, DType::Float32, a.y_shape);
+  const int64_t H = w.in[1], Wd = w.in[2], KH = w.k[1], KW = w.k[2], OW = w.out[2], HW = H * Wd;
+  const int64_t rows = a.m * KH * KW;
+  Tensor t(DType::Float32, {rows, HW}, c.pool);
+  const float* B = a.b.empty() ? nullptr : a.b.data<float>();
+  float* T = t.data<float>();
+  for (int64_t n = 0; n < a.n; ++n) {
+    const float* X = a.x.data<float>() + n * a.c * HW;
+    auto st = dnnl::sgemm('T', 'N', rows, HW, a.c, 1.f, a.w.data<float>(), rows, X, HW, 0.f, T, HW);
+    if (st != dnnl::status::success) c.error("oneDNN sgemm failed");
+    float* Y = y.data<float>() + n * a.m * H * KH * OW;
+#pragma omp parallel for collapse(2) schedule(static)
+    for (int64_t m = 0; m < a.m; ++m)
+      for (int64_t ih = 0; ih < H; ++ih) {
+        const float bias = B ? B[m] : 0.f;
+        for (int64_t kh = 0; kh < KH; ++kh) {
+          float* orow = Y + (m * H * KH + ih * KH + kh) * OW;
+          for (int64_t kw = 0; kw < KW; ++kw) {
+            const float* src = T + ((m * KH + kh) * KW + kw) * HW + ih * Wd;
+            for (int64_t iw = 0; iw < Wd; ++iw) orow[iw * KW + kw] = src[iw] + bias;
+          }
+          nn::apply_act_inplace_serial(a.epi, orow, OW);
+        }
+      }
+  }
 }
 
 void deconv_unpool(KernelContext& c, const DeconvArgs& a) {
@@ -226,7 +258,11 @@ void bias_act(const DeconvArgs& a, Tensor& y) {
 void deconv_fast(KernelContext& c) {
   const DType dt = c.in(0).dtype();
   DeconvArgs a = deconv_args(c);
-  if (direct_unpool(a)) {
+  if (kernel_is_stride(a) && a.group == 1) {
+    deconv_gemm(c, a);
+    return nn::restore_dtype(c, dt);
+  }
+  if (kernel_is_stride(a) && a.m / a.group <= 4) {
     deconv_unpool(c, a);
     return nn::restore_dtype(c, dt);
   }

@@ -357,6 +357,7 @@ bool fuse_after(Graph& g, int i, const Uses& u) {
   if (next.outputs.size() != 1) return false;
   // Add of a constant per-channel tensor ([1,M,1,1], [M,1,1], scalar when M = 1)
   // into a Conv / ConvTranspose: folded into the bias.
+  if ((n.op == "Conv" || n.op == "ConvTranspose") && next.op == "BatchNormalization") return fold_bn(g, i, c);
   if ((n.op == "Conv" || n.op == "ConvTranspose") && (next.op == "Add" || next.op == "Mul") &&
       fold_channel_op(g, i, c, y))
     return true;
