@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/ops/fast_math.h"
 #include "engine/ops/op_helpers.h"
 
 namespace ppocr::engine::ops {
@@ -18,7 +19,7 @@ void float_map(KernelContext& c, F f) {
   const float* px = x.data<float>();
   float* po = o.data<float>();
   const int64_t n = x.numel();
-#pragma omp parallel for if (n >= kParallelMin)
+#pragma omp parallel for simd if (n >= kParallelMin)
   for (int64_t i = 0; i < n; ++i) po[i] = f(px[i]);
 }
 
@@ -47,7 +48,7 @@ void leaky_relu(KernelContext& c) {
   const float a = c.node.attrs.f("alpha", 0.01f);
   float_map(c, [a](float v) { return v >= 0.f ? v : v * a; });
 }
-void sigmoid_k(KernelContext& c) { float_map(c, sigmoid); }
+void sigmoid_k(KernelContext& c) { float_map(c, [](float v) { return sigmoid(v); }); }
 void tanh_k(KernelContext& c) { float_map(c, [](float v) { return std::tanh(v); }); }
 void hard_sigmoid(KernelContext& c) {
   const float a = c.node.attrs.f("alpha", 0.2f), b = c.node.attrs.f("beta", 0.5f);
@@ -95,6 +96,22 @@ void selu(KernelContext& c) {
   const float g = c.node.attrs.f("gamma", 1.05070102214813232421875f);
   float_map(c, [a, g](float v) { return v > 0.f ? g * v : g * a * (std::exp(v) - 1.f); });
 }
+// Fast kernels: vectorisable approximations (see fast_math.h).
+void sigmoid_fast(KernelContext& c) { float_map(c, [](float v) { return fast_sigmoid(v); }); }
+void tanh_fast(KernelContext& c) { float_map(c, [](float v) { return fast_tanh(v); }); }
+void erf_fast(KernelContext& c) { float_map(c, [](float v) { return fast_erf(v); }); }
+void exp_fast(KernelContext& c) { float_map(c, [](float v) { return fast_exp(v); }); }
+void swish_fast(KernelContext& c) { float_map(c, [](float v) { return v * fast_sigmoid(v); }); }
+void gelu_fast(KernelContext& c) {
+  const std::string approx = c.node.attrs.s("approximate", "none");
+  if (approx == "none") float_map(c, [](float v) { return 0.5f * v * (1.f + fast_erf(v * 0.7071067811865476f)); });
+  else gelu(c);
+}
+void relu_fast(KernelContext& c) {
+  if (c.in(0).dtype() != DType::Float32) return relu(c);
+  float_map(c, [](float v) { return v > 0.f ? v : 0.f; });
+}
+
 void not_k(KernelContext& c) {
   const Tensor& x = c.in(0);
   if (x.dtype() != DType::Bool) c.error("expects a bool input, got " + x.desc());
@@ -122,16 +139,16 @@ void clip(KernelContext& c) {
 
 #define UNARY(NAME, FN) PPOCR_OP(NAME).reference(FN).inputs(1, 1)
 
-UNARY(Relu, relu);
+UNARY(Relu, relu).fast(relu_fast);
 UNARY(LeakyRelu, leaky_relu);
-UNARY(Sigmoid, sigmoid_k);
-UNARY(Tanh, tanh_k);
+UNARY(Sigmoid, sigmoid_k).fast(sigmoid_fast);
+UNARY(Tanh, tanh_k).fast(tanh_fast);
 UNARY(HardSigmoid, hard_sigmoid);
 UNARY(HardSwish, hard_swish);
-UNARY(Swish, swish);
-UNARY(Erf, erf_k);
+UNARY(Swish, swish).fast(swish_fast);
+UNARY(Erf, erf_k).fast(erf_fast);
 UNARY(Sqrt, sqrt_k);
-UNARY(Exp, exp_k);
+UNARY(Exp, exp_k).fast(exp_fast);
 UNARY(Log, log_k);
 UNARY(Neg, neg);
 UNARY(Abs, abs_k);
@@ -142,7 +159,7 @@ UNARY(Ceil, ceil_k);
 UNARY(Round, round_k);
 UNARY(Sin, sin_k);
 UNARY(Cos, cos_k);
-UNARY(Gelu, gelu);
+UNARY(Gelu, gelu).fast(gelu_fast);
 UNARY(Softplus, softplus);
 UNARY(Elu, elu);
 UNARY(Selu, selu);
