@@ -9,7 +9,7 @@
 
 namespace ppocr::engine::ops {
 
-inline float fast_exp(float x) {
+__attribute__((always_inline)) inline float fast_exp(float x) {
   x = x < -87.f ? -87.f : (x > 88.f ? 88.f : x);
   const float t = x * 1.44269504088896341f;
   const int32_t n = static_cast<int32_t>(t + (t >= 0.f ? 0.5f : -0.5f));
@@ -28,7 +28,7 @@ inline float fast_exp(float x) {
   return y * scale;
 }
 
-inline float fast_erf(float x) {
+__attribute__((always_inline)) inline float fast_erf(float x) {
   const float ax = x < 0.f ? -x : x;
   const float t = 1.f / (1.f + 0.3275911f * ax);
   float p = 1.061405429f;
@@ -40,9 +40,9 @@ inline float fast_erf(float x) {
   return x < 0.f ? -e : e;
 }
 
-inline float fast_sigmoid(float x) { return 1.f / (1.f + fast_exp(-x)); }
+__attribute__((always_inline)) inline float fast_sigmoid(float x) { return 1.f / (1.f + fast_exp(-x)); }
 
-inline float fast_tanh(float x) {
+__attribute__((always_inline)) inline float fast_tanh(float x) {
   // tanh(x) = sign(x) * (1 - e) / (1 + e), e = exp(-2|x|): no cancellation for large |x|.
   const float ax = x < 0.f ? -x : x;
   const float e = fast_exp(-2.f * ax);
