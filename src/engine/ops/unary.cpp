@@ -96,10 +96,10 @@ void selu(KernelContext& c) {
   const float g = c.node.attrs.f("gamma", 1.05070102214813232421875f);
   float_map(c, [a, g](float v) { return v > 0.f ? g * v : g * a * (std::exp(v) - 1.f); });
 }
-// Fast kernels: plain loops over chunks, vectorised (with an AVX2/FMA clone
-// picked at run time) and using the approximations of fast_math.h.
+// Fast kernels: plain loops over chunks, vectorised (with an AVX2 clone
+// picked at run time by CPU feature) and using the approximations of fast_math.h.
 #define PPOCR_FAST_LOOP(NAME, EXPR)                                                            \
-  __attribute__((target_clones("arch=haswell", "default"))) void NAME(const float* x, float* y, \
+  __attribute__((target_clones("avx2", "default"))) void NAME(const float* x, float* y, \
                                                                       int64_t n, float a, float b) { \
     _Pragma("omp simd") for (int64_t i = 0; i < n; ++i) {                                      \
       const float v = x[i];                                                                    \
