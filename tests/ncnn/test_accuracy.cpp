@@ -135,7 +135,7 @@ double rec_accuracy(const std::string& model_dir) {
   if (shape.size() != 3) return 0;
   int H = static_cast<int>(shape[1]), W = static_cast<int>(shape[2]);
   ppocr::engine::ModelOptions o;
-  o.num_threads = 2;
+  o.num_threads = 1;
   auto m = ppocr::formats::load_model(dir, o);
   std::vector<Word> words = icdar_words();
   EXPECT_EQ(words.size(), 500u);
@@ -239,7 +239,7 @@ TEST(NcnnAccuracy, TextlineOrientationOnSroieLines) {
   }
   ASSERT_EQ(crops.size(), 400u);
   ppocr::engine::ModelOptions o;
-  o.num_threads = 2;
+  o.num_threads = 1;
   auto m = ppocr::formats::load_model(dir, o);
   int correct = 0, total = 0;
   const size_t B = 16;
