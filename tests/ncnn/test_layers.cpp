@@ -208,6 +208,24 @@ TEST(NcnnLayers, ConvolutionInt8AndDeconvolutionLayout) {
   expect_near(values(y), {0.f, 0.f, 0.f, 0.f});  // relu(-k + 0.5)
 }
 
+TEST(NcnnLayers, DeconvolutionDepthWiseGroupsAndEltwise) {
+  // 4 in, 4 out, 2 groups, 1x1: out[g*2+o] = sum_i x[g*2+i] * W[g][o][i] (ncnn layout [g][out/g][in/g]).
+  Tensor x = Tensor::from_vector<float>({1, 4, 1, 1}, {1.f, 10.f, 100.f, 1000.f});
+  Bin w;
+  w.tagged({1, 2, 3, 4, 5, 6, 7, 8});
+  Tensor y = run("Input in 0 1 x\nDeconvolutionDepthWise d 1 1 x y 0=4 1=1 6=8 7=2\n", w, {x})[0];
+  expect_near(values(y), {21.f, 43.f, 6500.f, 8700.f});
+  Tensor a = iota({1, 2, 2, 2}), b = iota({1, 2, 2, 2}, 1.f);
+  y = run("Input a 0 1 a\nInput b 0 1 b\nEltwise e 2 1 a b y 0=1 -23301=2,2.0,-1.0\n", {}, {a, b})[0];
+  for (int i = 0; i < 8; ++i) EXPECT_FLOAT_EQ(y.data<float>()[i], 2.f * i - (i + 1.f));
+  y = run("Input a 0 1 a\nInput b 0 1 b\nEltwise e 2 1 a b y 0=2\n", {}, {a, b})[0];
+  EXPECT_EQ(values(y), values(b));
+  // Crop, offset form: w offset 1, 1 wide; c offset 1 to the end.
+  y = run("Input a 0 1 a\nCrop c 1 1 a y 0=1 3=1 2=1\n", {}, {a})[0];
+  ASSERT_EQ(y.shape(), (Shape{1, 1, 2, 1}));
+  expect_near(values(y), {5.f, 7.f});
+}
+
 TEST(NcnnLayers, InnerProductGemmSoftmaxReduction) {
   Tensor x = iota({2, 2, 1, 2}, 1.f);  // per sample 4 values
   Bin b;
