@@ -173,6 +173,10 @@ TEST(NcnnLayers, InterpAndPooling) {
   y = run("Input in 0 1 x\nInterp i 1 1 x y 0=2 3=3 4=3 6=1\n", {}, {x})[0];
   ASSERT_EQ(y.shape(), (Shape{1, 1, 3, 3}));
   EXPECT_NEAR(y.data<float>()[4], 1.5f, 1e-6);  // align corners: centre = mean
+  // Size taken from a second blob (dynamic_target_size).
+  y = run("Input in 0 1 x\nInput r 0 1 r\nInterp i 2 1 x r y 0=1 5=1\n", {}, {x, iota({1, 5, 6, 4})})[0];
+  ASSERT_EQ(y.shape(), (Shape{1, 1, 6, 4}));
+  EXPECT_EQ(y.data<float>()[3 * 4 + 2], 3.f);
   Tensor p = iota({1, 1, 3, 3});
   // Full padding (pad_mode 0): 3x3, kernel 2, stride 2 -> 2x2 (ceil).
   y = run("Input in 0 1 x\nPooling p 1 1 x y 0=0 1=2 2=2 5=0\n", {}, {p})[0];
