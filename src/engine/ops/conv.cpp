@@ -12,6 +12,9 @@
 namespace ppocr::engine {
 namespace {
 
+struct ConvArgs;
+void conv_compute(KernelContext& c, const ConvArgs& a);
+
 struct ConvArgs {
   Tensor x, w, b, r;  // float32; b and r may be empty
   int64_t n = 0, c = 0, m = 0, group = 1;
@@ -44,15 +47,38 @@ ConvArgs conv_args(const KernelContext& c) {
   a.win = nn::forward_window(c, xs, kernel, false);
   if (!a.b.empty() && (a.b.rank() != 1 || a.b.dim(0) != a.m)) c.error("B must be [" + std::to_string(a.m) + "], got " + a.b.desc());
   a.y_shape = nn::window_shape(a.n, a.m, a.win);
-  if (!a.r.empty() && a.r.shape() != a.y_shape)
-    c.error("residual " + a.r.desc() + " must have the output shape " + shape_str(a.y_shape));
   a.epi = nn::parse_epilogue(c);
   return a;
+}
+
+// Y = act(conv + R) when R's shape differs from the conv's (numpy broadcasting
+// both ways, as the Add it came from would do).
+void broadcast_residual(KernelContext& c, const ConvArgs& a) {
+  Tensor conv = c.outputs[0];
+  Shape ys = nn::broadcast_shapes(c, conv.shape(), a.r.shape());
+  Tensor& y = c.alloc_output(0, DType::Float32, ys);
+  std::fill(y.data<float>(), y.data<float>() + y.numel(), 0.f);
+  nn::add_broadcast(c, y.data<float>(), ys, a.r);
+  nn::add_broadcast(c, y.data<float>(), ys, conv);
+  nn::apply_act_inplace(a.epi, y.data<float>(), y.numel());
 }
 
 void conv_ref(KernelContext& c) {
   const DType dt = c.in(0).dtype();
   ConvArgs a = conv_args(c);
+  if (!a.r.empty() && a.r.shape() != a.y_shape) {
+    ConvArgs plain = a;
+    plain.r = Tensor();
+    plain.epi = nn::Epilogue{};
+    conv_compute(c, plain);
+    broadcast_residual(c, a);
+  } else {
+    conv_compute(c, a);
+  }
+  nn::restore_dtype(c, dt);
+}
+
+void conv_compute(KernelContext& c, const ConvArgs& a) {
   const nn::Window& w = a.win;
   Tensor& y = c.alloc_output(0, DType::Float32, a.y_shape);
   const float* X = a.x.data<float>();
@@ -93,7 +119,6 @@ void conv_ref(KernelContext& c) {
     const float* res = R ? R + nm * out_sp : nullptr;
     for (int64_t i = 0; i < out_sp; ++i) out[i] = nn::apply_act(a.epi, out[i] + (res ? res[i] : 0.f));
   }
-  nn::restore_dtype(c, dt);
 }
 
 // ---- oneDNN ------------------------------------------------------------------
@@ -191,6 +216,7 @@ void reorder(const dnnl::memory& from, const dnnl::memory& to) {
 void conv_fast(KernelContext& c) {
   const DType dt = c.in(0).dtype();
   ConvArgs a = conv_args(c);
+  if (!a.r.empty() && a.r.shape() != a.y_shape) return conv_ref(c);  // broadcast residual: rare
   const bool const_w = c.input_is_constant(1) && dt == DType::Float32 && c.in(1).dtype() == DType::Float32;
   const bool const_b = c.input_is_constant(2) && c.in(2).dtype() == DType::Float32;
   std::shared_ptr<ConvPrim> p;

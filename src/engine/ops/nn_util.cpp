@@ -6,7 +6,7 @@ namespace ppocr::engine::nn {
 
 bool activation_known(const std::string& a) {
   return a.empty() || a == "Relu" || a == "Clip" || a == "HardSigmoid" || a == "HardSwish" ||
-         a == "Sigmoid" || a == "LeakyRelu" || a == "Tanh" || a == "Swish";
+         a == "Sigmoid" || a == "LeakyRelu" || a == "Tanh" || a == "Swish" || a == "Gelu";
 }
 
 Epilogue parse_epilogue(const KernelContext& c) {
@@ -30,6 +30,7 @@ Epilogue parse_epilogue(const KernelContext& c) {
     e.alpha = at.f("activation_alpha", 0.01f);
   } else if (a == "Tanh") e.act = Act::Tanh;
   else if (a == "Swish") e.act = Act::Swish;
+  else if (a == "Gelu") e.act = Act::Gelu;
   else c.error("unknown fused activation '" + a + "'");
   return e;
 }
@@ -200,6 +201,18 @@ void add_broadcast(const KernelContext& c, float* y, const Shape& ys, const Tens
     float* yr = y + row * inner;
     for (int64_t j = 0; j < inner; ++j) yr[j] += scale * b[boff + j * bs_in];
   }
+}
+
+Shape broadcast_shapes(const KernelContext& c, const Shape& a, const Shape& b) {
+  const size_t r = std::max(a.size(), b.size());
+  Shape s(r, 1);
+  for (size_t i = 0; i < r; ++i) {
+    const int64_t x = i + a.size() >= r ? a[i + a.size() - r] : 1;
+    const int64_t y = i + b.size() >= r ? b[i + b.size() - r] : 1;
+    if (x != y && x != 1 && y != 1) c.error("shapes " + shape_str(a) + " and " + shape_str(b) + " do not broadcast");
+    s[i] = x == 1 ? y : x;
+  }
+  return s;
 }
 
 void apply_act_inplace(const Epilogue& e, float* y, int64_t n) {

@@ -27,7 +27,7 @@ inline void restore_dtype(KernelContext& c, DType dt) {
 }
 
 // ---- fused activation --------------------------------------------------------
-enum class Act { None, Relu, Clip, HardSigmoid, HardSwish, Sigmoid, LeakyRelu, Tanh, Swish };
+enum class Act { None, Relu, Clip, HardSigmoid, HardSwish, Sigmoid, LeakyRelu, Tanh, Swish, Gelu };
 
 struct Epilogue {
   Act act = Act::None;
@@ -53,6 +53,7 @@ inline float apply_act(const Epilogue& e, float x) {
     case Act::LeakyRelu: return x >= 0 ? x : e.alpha * x;
     case Act::Tanh: return std::tanh(x);
     case Act::Swish: return x * sigmoidf(x);
+    case Act::Gelu: return 0.5f * x * (1.f + std::erf(x * 0.70710678118654752f));
   }
   return x;
 }
@@ -84,6 +85,8 @@ namespace ppocr::engine::nn {
 // y[i] += b[broadcast(i)] for a b unidirectionally broadcastable to y_shape
 // (numpy rules); Error otherwise.
 void add_broadcast(const KernelContext& c, float* y, const Shape& y_shape, const Tensor& b, float scale = 1.f);
+// numpy broadcast of two shapes; Error when they do not broadcast.
+Shape broadcast_shapes(const KernelContext& c, const Shape& a, const Shape& b);
 // Applies the epilogue in place over n values.
 void apply_act_inplace(const Epilogue& e, float* y, int64_t n);
 }  // namespace ppocr::engine::nn
