@@ -91,7 +91,7 @@ void InputStream::emit_page(InputItem& item) {
   item.input_path = d.input_path;
   item.page_index = page;
   item.page_count = d.doc->page_count();
-  item.name = d.stem + "_" + std::to_string(page);
+  item.name = d.stem;
   try {
     item.image = d.doc->render_page(page);
   } catch (const Error& e) {

@@ -30,7 +30,7 @@ struct InputOptions {
 
 struct InputItem {
   std::string input_path;  // file path or URL this came from ("" for memory input)
-  std::string name;        // display/save stem: file name without extension (+ "_<page>" for PDF pages)
+  std::string name;        // save stem: file name without extension (PDF pages: the PDF's; add page_index yourself)
   int page_index = -1;     // 0-based page for PDF pages, -1 otherwise (PaddleX: None)
   int page_count = 0;      // pages in the PDF (0 for images)
   cv::Mat image;           // BGR 8-bit; empty when error is set
