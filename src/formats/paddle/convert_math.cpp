@@ -100,7 +100,8 @@ static void relu6(Builder& b, const PdOp& op) {
 static void swish(Builder& b, const PdOp& op) {
   int x = b.req(op, "X");
   float beta = op.attrs.f("beta", 1.f);
-  int s = beta == 1.f ? x : b.node("Mul", {x, b.const_f32(beta)});
+  if (beta == 1.f) return (void)b.node("Swish", {x}, {}, b.out(op));
+  int s = b.node("Mul", {x, b.const_f32(beta)});
   b.node("Mul", {x, b.node("Sigmoid", {s})}, {}, b.out(op));
 }
 
