@@ -114,6 +114,8 @@ struct GraphOnlyCase {
   engine::Shape output;
 };
 
+void PrintTo(const GraphOnlyCase& c, std::ostream* os) { *os << c.name; }
+
 class PaddleGraphOnly : public ::testing::TestWithParam<GraphOnlyCase> {};
 
 TEST_P(PaddleGraphOnly, RunsWithGeneratedWeights) {

@@ -127,6 +127,7 @@ engine::AttrValue attr_value(const json& at) {
   if (tag == "1.a_intarray") return d.get<std::vector<int64_t>>();
   if (tag == "0.a_array") {
     if (!d.is_array()) fail("PIR array attribute without a list");
+    if (d.empty()) return std::monostate{};  // an empty list means "not set"
     bool ints = true, floats = true, strs = true;
     for (const json& e : d) {
       std::string t = e.at("#").get<std::string>();
