@@ -20,7 +20,7 @@ static void pool2d(Builder& b, const PdOp& op) {
     b.node(avg ? "GlobalAveragePool" : "GlobalMaxPool", {x}, {}, out);
     return;
   }
-  if (k.size() != 2) fail("Paddle op pool2d '", op.name, "': bad ksize of length ", k.size());
+  if (k.size() != 2 || k[0] <= 0 || k[1] <= 0) fail("Paddle op pool2d '", op.name, "': bad ksize");
   Attrs a;
   if (adaptive) {
     // Adaptive pooling with an output size that divides the input is a plain pooling.

@@ -223,6 +223,7 @@ static void fill_constant(Builder& b, const PdOp& op) {
   engine::Shape shape = op.attrs.ints("shape");
   for (int64_t d : shape)
     if (d < 0 || d > (1 << 24)) fail("Paddle op fill_constant '", op.name, "': bad shape");
+  if (engine::shape_numel(shape) > (int64_t(1) << 26)) fail("Paddle op fill_constant '", op.name, "': too large");
   double value = op.attrs.f("value", 0.f);
   std::string sv = op.attrs.s("str_value", "");
   if (!sv.empty()) value = std::strtod(sv.c_str(), nullptr);

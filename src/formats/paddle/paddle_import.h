@@ -28,6 +28,8 @@ using WeightProvider = std::function<std::vector<engine::Tensor>(const std::vect
 
 // Reads `pdiparams` and checks that its records match the specs.
 WeightProvider weights_from_file(const std::string& pdiparams);
+// The same over records already read (`label` names them in errors).
+WeightProvider weights_from_tensors(std::vector<engine::Tensor> tensors, const std::string& label);
 // Deterministic pseudo-random weights of the declared shapes (for weight-less
 // graphs): multi-dimensional tensors uniform in +-1/sqrt(fan_in), vectors in
 // [0.5, 1.5] (valid as BatchNorm variance).

@@ -9,25 +9,31 @@ namespace ppocr::formats::paddle {
 using engine::DType;
 using engine::Tensor;
 
-WeightProvider weights_from_file(const std::string& file) {
-  return [file](const std::vector<ParamSpec>& specs) {
-    std::vector<Tensor> w = read_pdiparams(file);
-    if (w.size() != specs.size())
-      fail(file, ": holds ", w.size(), " tensors but the program declares ", specs.size(), " parameters");
-    for (size_t i = 0; i < specs.size(); ++i) {
-      const ParamSpec& s = specs[i];
-      bool ok = w[i].shape() == s.shape;
-      if (!ok && w[i].numel() == engine::shape_numel(s.shape) && !s.shape.empty()) {
-        w[i] = w[i].reshaped(s.shape);  // e.g. [] vs [1]
-        ok = true;
-      }
-      if (!ok)
-        fail(file, ": record ", i, " (parameter ", s.name, ") has shape ", engine::shape_str(w[i].shape()),
-             " but the program declares ", engine::shape_str(s.shape));
-      if (w[i].dtype() != s.dtype) w[i] = w[i].cast(s.dtype);
+// Checks the records against the specs (count, shape; dtype converted).
+static std::vector<Tensor> match(std::vector<Tensor> w, const std::vector<ParamSpec>& specs, const std::string& file) {
+  if (w.size() != specs.size())
+    fail(file, ": holds ", w.size(), " tensors but the program declares ", specs.size(), " parameters");
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const ParamSpec& s = specs[i];
+    bool ok = w[i].shape() == s.shape;
+    if (!ok && !s.shape.empty() && w[i].numel() == engine::shape_numel(s.shape)) {
+      w[i] = w[i].reshaped(s.shape);  // e.g. [] vs [1]
+      ok = true;
     }
-    return w;
-  };
+    if (!ok)
+      fail(file, ": record ", i, " (parameter ", s.name, ") has shape ", engine::shape_str(w[i].shape()),
+           " but the program declares ", engine::shape_str(s.shape));
+    if (w[i].dtype() != s.dtype) w[i] = w[i].cast(s.dtype);
+  }
+  return w;
+}
+
+WeightProvider weights_from_file(const std::string& file) {
+  return [file](const std::vector<ParamSpec>& specs) { return match(read_pdiparams(file), specs, file); };
+}
+
+WeightProvider weights_from_tensors(std::vector<Tensor> tensors, const std::string& label) {
+  return [tensors, label](const std::vector<ParamSpec>& specs) { return match(tensors, specs, label); };
 }
 
 WeightProvider generated_weights(uint64_t seed) {
