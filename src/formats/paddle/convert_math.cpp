@@ -1,7 +1,5 @@
 // Elementwise arithmetic (with Paddle's `axis` broadcasting), activations,
 // scale, clip, cast, assign.
-#include <cmath>
-
 #include "formats/paddle/convert_util.h"
 
 namespace ppocr::formats::paddle {
@@ -106,18 +104,9 @@ static void swish(Builder& b, const PdOp& op) {
 }
 
 static void gelu(Builder& b, const PdOp& op) {
-  int x = b.req(op, "X");
-  int inner;
-  if (op.attrs.i("approximate", 0)) {
-    // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-    int x3 = b.node("Mul", {x, b.node("Mul", {x, x})});
-    int t = b.node("Add", {x, b.node("Mul", {x3, b.const_f32(0.044715f)})});
-    inner = b.node("Tanh", {b.node("Mul", {t, b.const_f32(std::sqrt(2.f / 3.14159265358979f))})});
-  } else {
-    inner = b.node("Erf", {b.node("Mul", {x, b.const_f32(1.f / std::sqrt(2.f))})});
-  }
-  int half = b.node("Mul", {x, b.const_f32(0.5f)});
-  b.node("Mul", {half, b.node("Add", {inner, b.const_f32(1.f)})}, {}, b.out(op));
+  Attrs a;
+  a.set("approximate", std::string(op.attrs.i("approximate", 0) ? "tanh" : "none"));
+  unary(b, op, "Gelu", a);
 }
 
 // scale * x + bias (bias_after_scale) or scale * (x + bias).
