@@ -234,3 +234,22 @@ TEST(Fuse, MatMulBiasAndActivation) {
   EXPECT_EQ(h.size(), 1u);
   EXPECT_EQ(h["MatMul"], 2);
 }
+
+TEST(Fuse, GeluBothForms) {
+  ensure_elementwise_ops();
+  for (const char* op : {"Div", "Erf"})
+    if (!OpRegistry::get().find(op)) GTEST_SKIP() << op << " is not registered (onnx branch)";
+  for (int form = 0; form < 2; ++form) {
+    SCOPED_TRACE(form);
+    Builder b;
+    int x = b.input({1, 4, 6, 6});
+    int y = b.conv(x, 4, 4, 3);
+    int d = b.node("Div", {y, b.g.add_constant("sqrt2", Tensor::scalar_f32(1.4142135f))});
+    int a = b.node("Add", {b.node("Erf", {d}), b.g.add_constant("one", Tensor::scalar_f32(1.f))});
+    int half = b.g.add_constant("half", Tensor::scalar_f32(0.5f));
+    int out = form == 0 ? b.node("Mul", {b.node("Mul", {y, a}), half}) : b.node("Mul", {b.node("Mul", {half, y}), a});
+    b.g.outputs = {out};
+    auto h = check_fusion(b.g, rnd({1, 4, 6, 6}, 7, -3.f, 3.f));
+    EXPECT_EQ(h.size(), 1u) << "only the Conv remains";
+  }
+}

@@ -53,6 +53,7 @@ dnnl::primitive_attr make_attr(const nn::Epilogue& e, bool residual) {
     case nn::Act::Sigmoid: po.append_eltwise(1.f, alg::eltwise_logistic, 0.f, 0.f); break;
     case nn::Act::Tanh: po.append_eltwise(1.f, alg::eltwise_tanh, 0.f, 0.f); break;
     case nn::Act::Swish: po.append_eltwise(1.f, alg::eltwise_swish, 1.f, 0.f); break;
+    case nn::Act::Gelu: po.append_eltwise(1.f, alg::eltwise_gelu_erf, 0.f, 0.f); break;
   }
   attr.set_post_ops(po);
   return attr;

@@ -6,7 +6,7 @@ namespace ppocr::engine::nn {
 
 bool activation_known(const std::string& a) {
   return a.empty() || a == "Relu" || a == "Clip" || a == "HardSigmoid" || a == "HardSwish" ||
-         a == "Sigmoid" || a == "LeakyRelu" || a == "Tanh" || a == "Swish";
+         a == "Sigmoid" || a == "LeakyRelu" || a == "Tanh" || a == "Swish" || a == "Gelu";
 }
 
 Epilogue parse_epilogue(const KernelContext& c) {
@@ -30,6 +30,7 @@ Epilogue parse_epilogue(const KernelContext& c) {
     e.alpha = at.f("activation_alpha", 0.01f);
   } else if (a == "Tanh") e.act = Act::Tanh;
   else if (a == "Swish") e.act = Act::Swish;
+  else if (a == "Gelu") e.act = Act::Gelu;
   else c.error("unknown fused activation '" + a + "'");
   return e;
 }

@@ -27,7 +27,7 @@ inline void restore_dtype(KernelContext& c, DType dt) {
 }
 
 // ---- fused activation --------------------------------------------------------
-enum class Act { None, Relu, Clip, HardSigmoid, HardSwish, Sigmoid, LeakyRelu, Tanh, Swish };
+enum class Act { None, Relu, Clip, HardSigmoid, HardSwish, Sigmoid, LeakyRelu, Tanh, Swish, Gelu };
 
 struct Epilogue {
   Act act = Act::None;
@@ -53,6 +53,7 @@ inline float apply_act(const Epilogue& e, float x) {
     case Act::LeakyRelu: return x >= 0 ? x : e.alpha * x;
     case Act::Tanh: return std::tanh(x);
     case Act::Swish: return x * sigmoidf(x);
+    case Act::Gelu: return 0.5f * x * (1.f + std::erf(x * 0.70710678118654752f));
   }
   return x;
 }

@@ -169,13 +169,74 @@ bool fuse_gated(Graph& g, int i, const Uses& u) {
   return true;
 }
 
+bool scalar_is(const Graph& g, int id, float want, float tol) {
+  const Tensor* t = const_of(g, id);
+  return t && t->numel() == 1 && std::abs(t->to_f32()[0] - want) <= tol;
+}
+
+// The other input of a two-input node, or -1 when `v` is not one of them.
+int other_input(const Node& n, int v) {
+  if (n.inputs.size() != 2) return -1;
+  if (n.inputs[0] == v) return n.inputs[1];
+  if (n.inputs[1] == v) return n.inputs[0];
+  return -1;
+}
+
+// GELU (erf form) as exported by paddle2onnx / torch (the constants may be
+// float16-rounded, hence the tolerances):
+//   e = Erf(Div(y, sqrt2) | Mul(y, 1/sqrt2)); a = Add(e, 1);
+//   out = Mul(Mul(y, a), 0.5) | Mul(Mul(y, 0.5), a)
+bool fuse_gelu(Graph& g, int i, const Uses& u) {
+  const int y = g.nodes[i].outputs[0];
+  if (u.count[y] != 2 || u.consumers[y].size() != 2) return false;
+  int scale = -1, other = -1;
+  for (int k : u.consumers[y]) {
+    const Node& n = g.nodes[k];
+    const int o = other_input(n, y);
+    if (n.op == "Div" && n.inputs[0] == y && scalar_is(g, o, 1.41421356f, 2e-3f)) scale = k;
+    else if (n.op == "Mul" && scalar_is(g, o, 0.70710678f, 1e-3f)) scale = k;
+    else other = k;
+  }
+  if (scale < 0 || other < 0) return false;
+  auto next = [&](int node, const char* op) -> int {
+    if (g.nodes[node].outputs.size() != 1) return -1;
+    const int c = u.sole(g.nodes[node].outputs[0]);
+    return c >= 0 && g.nodes[c].op == op ? c : -1;
+  };
+  const int erf = next(scale, "Erf");
+  const int add = erf >= 0 ? next(erf, "Add") : -1;
+  if (add < 0 || !scalar_is(g, other_input(g.nodes[add], g.nodes[erf].outputs[0]), 1.f, 1e-6f)) return false;
+  const int a = g.nodes[add].outputs[0];
+  const Node& m1 = g.nodes[other];
+  if (m1.op != "Mul" || m1.outputs.size() != 1) return false;
+  const int m1o = m1.outputs[0];
+  std::vector<int> dead{scale, erf, add, other};
+  int last = -1;
+  if (other_input(m1, y) == a) {  // Mul(y, a) then * 0.5
+    last = next(other, "Mul");
+    if (last < 0 || !scalar_is(g, other_input(g.nodes[last], m1o), 0.5f, 1e-6f)) return false;
+  } else if (scalar_is(g, other_input(m1, y), 0.5f, 1e-6f)) {  // Mul(y, 0.5) then * a
+    last = u.sole(m1o);
+    if (last < 0 || g.nodes[last].op != "Mul" || other_input(g.nodes[last], m1o) != a || u.sole(a) != last)
+      return false;
+  } else {
+    return false;
+  }
+  if (g.nodes[last].outputs.size() != 1) return false;
+  if (other_input(m1, y) == a && u.sole(a) != other) return false;
+  g.nodes[i].attrs.set("activation", std::string("Gelu"));
+  for (int k : dead) kill(g.nodes[k]);
+  absorb(g.nodes[i], g.nodes[last]);
+  return true;
+}
+
 // Tries to fuse what follows node i; true when the graph changed.
 bool fuse_after(Graph& g, int i, const Uses& u) {
   Node& n = g.nodes[i];
   if (n.outputs.size() != 1 || n.attrs.has("activation")) return false;
   const int y = n.outputs[0];
   const int c = u.sole(y);
-  if (c < 0) return fuse_gated(g, i, u);
+  if (c < 0) return fuse_gated(g, i, u) || fuse_gelu(g, i, u);
   Node& next = g.nodes[c];
   if (next.outputs.size() != 1) return false;
   // Residual Add into Conv (added before any activation).

@@ -96,7 +96,8 @@ int64_t default_opset(const onnx::ModelProto& m, const std::string& file) {
   int64_t v = -1;
   for (const auto& o : m.opset_import())
     if (o.domain().empty() || o.domain() == "ai.onnx") v = o.version();
-  if (v < 0) v = m.opset_import_size() ? 1 : 17;  // no default-domain entry: assume a current file
+  if (m.opset_import_size() == 0) fail(file, ": the model has no opset_import (truncated or not an ONNX model?)");
+  if (v < 0) v = 1;  // ONNX: a missing default-domain entry means opset 1
   if (v < 7) fail(file, ": opset ", v, " is too old (7..17 are supported; 9..17 are tested)");
   return v;
 }
