@@ -16,7 +16,9 @@ bool parse_bool(const std::string& flag, const std::string& v) {
 }
 
 void add_ocr_flags(CLI::App& s, OcrFlags& f) {
-  s.add_option("-i,--input", f.inputs, "Image file, folder, PDF or http(s) URL (repeatable)");
+  s.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // argparse: the last one wins
+  s.add_option("-i,--input", f.inputs, "Image file, folder, PDF or http(s) URL (repeatable)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   s.add_option("--save_path", f.save_path, "Directory for {name}_res.json and {name}_ocr_res_img.{ext}");
   s.add_option("--paddlex_config", f.paddlex_config, "PaddleX OCR pipeline config (YAML); flags override it");
   s.add_option("--export_config", f.export_config, "Write the effective config as PaddleX YAML to this file");
