@@ -35,6 +35,9 @@ void quiet_poppler(const std::string&, void*) {}
 }  // namespace
 
 DecodedInput decode_image(const std::string& bytes, const DecodeLimits& limits) {
+  // libjpeg "decodes" a truncated JPEG by padding it with grey; refuse it instead.
+  if (image_format_name(bytes) == "jpeg" && bytes.rfind("\xFF\xD9") == std::string::npos)
+    throw HttpError(400, "the JPEG is truncated (it has no end-of-image marker)");
   if (auto size = probe_image_size(bytes)) check_pixels(size->width, size->height, limits.max_pixels, "the image");
   cv::Mat img;
   try {

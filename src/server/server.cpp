@@ -52,12 +52,13 @@ Server::Server(ServerOptions opts, OcrFn ocr)
     res.set_content(std::move(r.body), "application/json");
   });
   size_t max_body = so.max_body_bytes;
-  http_->set_error_handler([max_body](const httplib::Request& req, httplib::Response& res) {
+  http_->set_error_handler(httplib::Server::HandlerWithResponse(
+      [max_body](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // already a JSON envelope
     res.set_content(error_body(new_log_id(), res.status, default_message(res.status, req, max_body)),
                     "application/json");
     return httplib::Server::HandlerResponse::Handled;
-  });
+  }));
   http_->set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
     std::string msg = "internal error";
     try {
