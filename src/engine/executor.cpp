@@ -64,6 +64,7 @@ std::vector<Tensor> execute(const Graph& g, const std::vector<Tensor>& inputs, c
     const OpDef& def = def_of(n);
     KernelContext ctx{n, {}, std::vector<Tensor>(n.outputs.size()), opts.pool, opts.cache,
                       opts.num_threads};
+    ctx.graph = &g;
     ctx.inputs.reserve(n.inputs.size());
     for (int id : n.inputs) {
       if (id < 0) {

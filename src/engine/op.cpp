@@ -17,6 +17,11 @@ Tensor& KernelContext::alloc_output(size_t i, DType dt, Shape shape) {
   return outputs[i];
 }
 
+bool KernelContext::input_is_constant(size_t i) const {
+  if (!graph || i >= node.inputs.size() || node.inputs[i] < 0) return false;
+  return graph->values[node.inputs[i]].is_constant();
+}
+
 void KernelContext::error(const std::string& what) const {
   fail(node.op, " node '", node.name, "': ", what);
 }

@@ -24,12 +24,16 @@ struct KernelContext {
   BufferPool* pool = nullptr;
   PrimitiveCache* cache = nullptr;  // for fast kernels (may be null)
   int num_threads = 1;
+  const Graph* graph = nullptr;  // the running graph, when known (set by execute())
 
   size_t num_inputs() const { return inputs.size(); }
   bool has_input(size_t i) const { return i < inputs.size() && inputs[i] != nullptr; }
   const Tensor& in(size_t i) const;  // Error naming the node when missing
   Tensor& alloc_output(size_t i, DType dt, Shape shape);
   [[noreturn]] void error(const std::string& what) const;  // "Op node 'name': what"
+  // True when input i is a constant of `graph` (its data never changes, so
+  // derived data such as reordered weights may be cached).
+  bool input_is_constant(size_t i) const;
 };
 
 using KernelFn = std::function<void(KernelContext&)>;

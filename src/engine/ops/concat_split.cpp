@@ -1,0 +1,98 @@
+// Concat (along `axis`, all other dims equal) and Split (sizes from input 1,
+// the `split` attribute, or equal parts over the outputs / num_outputs).
+#include <algorithm>
+#include <cstring>
+
+#include "engine/ops/op_helpers.h"
+
+namespace ppocr::engine::ops {
+namespace {
+
+void concat(KernelContext& c) {
+  std::vector<const Tensor*> ins;
+  for (size_t i = 0; i < c.num_inputs(); ++i) ins.push_back(&c.in(i));
+  const Tensor& first = *ins[0];
+  const int r = first.rank();
+  if (r == 0) c.error("cannot concatenate scalars");
+  const int axis = norm_axis(c, c.node.attrs.i("axis", 0), r);
+  Shape os = first.shape();
+  os[axis] = 0;
+  std::vector<Tensor> conv(ins.size());
+  for (size_t i = 0; i < ins.size(); ++i) {
+    const Tensor* t = ins[i];
+    if (t->dtype() != first.dtype()) {
+      if (first.dtype() == DType::Float32 && t->dtype() == DType::Float16) {
+        conv[i] = t->cast(DType::Float32);
+        ins[i] = t = &conv[i];
+      } else {
+        c.error("input types differ: " + first.desc() + " and " + t->desc());
+      }
+    }
+    if (t->rank() != r) c.error("inputs have different ranks: " + first.desc() + " and " + t->desc());
+    for (int d = 0; d < r; ++d)
+      if (d != axis && t->dim(d) != first.dim(d))
+        c.error("inputs differ outside the concat axis: " + first.desc() + " and " + t->desc());
+    os[axis] += t->dim(axis);
+  }
+  Tensor& o = c.alloc_output(0, first.dtype(), os);
+  if (o.numel() == 0) return;
+  const size_t es = dtype_size(first.dtype());
+  int64_t outer = 1, inner = 1;
+  for (int d = 0; d < axis; ++d) outer *= os[d];
+  for (int d = axis + 1; d < r; ++d) inner *= os[d];
+  char* dst = static_cast<char*>(o.raw());
+  const size_t out_row = os[axis] * inner * es;
+  size_t at = 0;
+  for (const Tensor* t : ins) {
+    const size_t row = t->dim(axis) * inner * es;
+    const char* src = static_cast<const char*>(t->raw());
+    if (row)
+      for (int64_t k = 0; k < outer; ++k) std::memcpy(dst + k * out_row + at, src + k * row, row);
+    at += row;
+  }
+}
+
+void split(KernelContext& c) {
+  const Tensor& x = c.in(0);
+  const int r = x.rank();
+  if (r == 0) c.error("cannot split a scalar");
+  const int axis = norm_axis(c, c.node.attrs.i("axis", 0), r);
+  const int64_t len = x.dim(axis);
+  const size_t nout = c.outputs.size();
+  std::vector<int64_t> sizes = c.has_input(1) ? int_input(c, 1) : c.node.attrs.ints("split");
+  if (sizes.empty()) {
+    if (nout == 0) c.error("no outputs");
+    const int64_t part = (len + static_cast<int64_t>(nout) - 1) / static_cast<int64_t>(nout);
+    for (size_t i = 0; i < nout; ++i) sizes.push_back(std::max<int64_t>(0, std::min(part, len - part * static_cast<int64_t>(i))));
+  }
+  if (sizes.size() != nout) c.error(std::to_string(sizes.size()) + " split sizes for " + std::to_string(nout) + " outputs");
+  int64_t total = 0;
+  for (int64_t s : sizes) {
+    if (s < 0) c.error("negative split size");
+    total += s;
+  }
+  if (total != len) c.error("split sizes sum to " + std::to_string(total) + ", axis has " + std::to_string(len));
+  const size_t es = dtype_size(x.dtype());
+  int64_t outer = 1, inner = 1;
+  for (int d = 0; d < axis; ++d) outer *= x.dim(d);
+  for (int d = axis + 1; d < r; ++d) inner *= x.dim(d);
+  const char* src = static_cast<const char*>(x.raw());
+  const size_t in_row = len * inner * es;
+  size_t at = 0;
+  for (size_t i = 0; i < nout; ++i) {
+    Shape s = x.shape();
+    s[axis] = sizes[i];
+    Tensor& o = c.alloc_output(i, x.dtype(), s);
+    const size_t row = sizes[i] * inner * es;
+    char* dst = static_cast<char*>(o.raw());
+    if (row)
+      for (int64_t k = 0; k < outer; ++k) std::memcpy(dst + k * row, src + k * in_row + at, row);
+    at += row;
+  }
+}
+
+PPOCR_OP(Concat).reference(concat).inputs(1, 4096);
+PPOCR_OP(Split).reference(split).inputs(1, 2);
+
+}  // namespace
+}  // namespace ppocr::engine::ops

@@ -1,0 +1,271 @@
+// Conv (ONNX opset 17: groups/depthwise, dilations, strides, pads, auto_pad;
+// 1-D, 2-D and 3-D) plus the engine's fused form:
+//   inputs X, W, B?, R?   attrs activation / activation_alpha / activation_beta
+//   Y = act(conv(X, W) + B + R)
+// The reference kernel is a direct loop; the fast kernel is a cached oneDNN
+// convolution with weights reordered once per (node, shapes).
+#include <cstring>
+
+#include "engine/ops/dnnl_util.h"
+#include "engine/ops/nn_util.h"
+
+namespace ppocr::engine {
+namespace {
+
+struct ConvArgs;
+void conv_compute(KernelContext& c, const ConvArgs& a);
+
+struct ConvArgs {
+  Tensor x, w, b, r;  // float32; b and r may be empty
+  int64_t n = 0, c = 0, m = 0, group = 1;
+  nn::Window win;
+  nn::Epilogue epi;
+  Shape y_shape;
+};
+
+ConvArgs conv_args(const KernelContext& c) {
+  ConvArgs a;
+  a.x = nn::f32_input(c, 0);
+  a.w = nn::f32_input(c, 1);
+  if (c.has_input(2)) a.b = nn::f32_input(c, 2);
+  if (c.has_input(3)) a.r = nn::f32_input(c, 3);
+  const Shape& xs = a.x.shape();
+  const Shape& ws = a.w.shape();
+  if (xs.size() < 3 || xs.size() > 5) c.error("X must have rank 3..5, got " + a.x.desc());
+  if (ws.size() != xs.size()) c.error("W rank must match X: X " + a.x.desc() + ", W " + a.w.desc());
+  a.group = c.node.attrs.i("group", 1);
+  a.n = xs[0];
+  a.c = xs[1];
+  a.m = ws[0];
+  if (a.group < 1 || a.c % a.group != 0 || a.m % a.group != 0)
+    c.error("group " + std::to_string(a.group) + " must divide channels (X " + a.x.desc() + ", W " + a.w.desc() + ")");
+  if (ws[1] * a.group != a.c)
+    c.error("W " + a.w.desc() + " does not match X " + a.x.desc() + " with group " + std::to_string(a.group));
+  std::vector<int64_t> kernel(ws.begin() + 2, ws.end());
+  auto ks = c.node.attrs.ints("kernel_shape", kernel);
+  if (ks != kernel) c.error("kernel_shape does not match W " + a.w.desc());
+  a.win = nn::forward_window(c, xs, kernel, false);
+  if (!a.b.empty() && (a.b.rank() != 1 || a.b.dim(0) != a.m)) c.error("B must be [" + std::to_string(a.m) + "], got " + a.b.desc());
+  a.y_shape = nn::window_shape(a.n, a.m, a.win);
+  a.epi = nn::parse_epilogue(c);
+  return a;
+}
+
+// Y = act(conv + R) when R's shape differs from the conv's (numpy broadcasting
+// both ways, as the Add it came from would do).
+void broadcast_residual(KernelContext& c, const ConvArgs& a) {
+  Tensor conv = c.outputs[0];
+  Shape ys = nn::broadcast_shapes(c, conv.shape(), a.r.shape());
+  Tensor& y = c.alloc_output(0, DType::Float32, ys);
+  std::fill(y.data<float>(), y.data<float>() + y.numel(), 0.f);
+  nn::add_broadcast(c, y.data<float>(), ys, a.r);
+  nn::add_broadcast(c, y.data<float>(), ys, conv);
+  nn::apply_act_inplace(a.epi, y.data<float>(), y.numel());
+}
+
+void conv_ref(KernelContext& c) {
+  const DType dt = c.in(0).dtype();
+  ConvArgs a = conv_args(c);
+  if (!a.r.empty() && a.r.shape() != a.y_shape) {
+    ConvArgs plain = a;
+    plain.r = Tensor();
+    plain.epi = nn::Epilogue{};
+    conv_compute(c, plain);
+    broadcast_residual(c, a);
+  } else {
+    conv_compute(c, a);
+  }
+  nn::restore_dtype(c, dt);
+}
+
+void conv_compute(KernelContext& c, const ConvArgs& a) {
+  const nn::Window& w = a.win;
+  Tensor& y = c.alloc_output(0, DType::Float32, a.y_shape);
+  const float* X = a.x.data<float>();
+  const float* W = a.w.data<float>();
+  const float* B = a.b.empty() ? nullptr : a.b.data<float>();
+  const float* R = a.r.empty() ? nullptr : a.r.data<float>();
+  float* Y = y.data<float>();
+  const int64_t cg = a.c / a.group, mg = a.m / a.group;
+  const int64_t in_sp = w.in_numel(), out_sp = w.out_numel(), ksz = w.k_numel();
+#pragma omp parallel for schedule(static)
+  for (int64_t nm = 0; nm < a.n * a.m; ++nm) {
+    const int64_t n = nm / a.m, m = nm % a.m, g = m / mg;
+    float* out = Y + nm * out_sp;
+    for (int64_t i = 0; i < out_sp; ++i) out[i] = B ? B[m] : 0.f;
+    for (int64_t ci = 0; ci < cg; ++ci) {
+      const float* in = X + (n * a.c + g * cg + ci) * in_sp;
+      const float* wk = W + (m * cg + ci) * ksz;
+      for (int64_t kd = 0; kd < w.k[0]; ++kd)
+        for (int64_t kh = 0; kh < w.k[1]; ++kh)
+          for (int64_t kw = 0; kw < w.k[2]; ++kw) {
+            const float wv = wk[(kd * w.k[1] + kh) * w.k[2] + kw];
+            for (int64_t od = 0; od < w.out[0]; ++od) {
+              const int64_t id = od * w.s[0] - w.pb[0] + kd * w.d[0];
+              if (id < 0 || id >= w.in[0]) continue;
+              for (int64_t oh = 0; oh < w.out[1]; ++oh) {
+                const int64_t ih = oh * w.s[1] - w.pb[1] + kh * w.d[1];
+                if (ih < 0 || ih >= w.in[1]) continue;
+                const float* row = in + (id * w.in[1] + ih) * w.in[2];
+                float* orow = out + (od * w.out[1] + oh) * w.out[2];
+                for (int64_t ow = 0; ow < w.out[2]; ++ow) {
+                  const int64_t iw = ow * w.s[2] - w.pb[2] + kw * w.d[2];
+                  if (iw >= 0 && iw < w.in[2]) orow[ow] += wv * row[iw];
+                }
+              }
+            }
+          }
+    }
+    const float* res = R ? R + nm * out_sp : nullptr;
+    for (int64_t i = 0; i < out_sp; ++i) out[i] = nn::apply_act(a.epi, out[i] + (res ? res[i] : 0.f));
+  }
+}
+
+// ---- oneDNN ------------------------------------------------------------------
+
+struct ConvPrim {
+  dnnl::convolution_forward prim;
+  dnnl::memory::desc src, wei, dst, scratch;
+  dnnl::memory::desc plain_src, plain_dst;
+  bool reorder_src = false, reorder_dst = false;
+  dnnl::memory weights, bias;  // cached when constant
+  bool weights_cached = false;
+};
+
+// Layout policy: plain NCHW when oneDNN has a JIT kernel for it, else
+// the layout oneDNN prefers (with reorders in and out). PPOCR_CONV_LAYOUT=plain|any overrides.
+const char* layout_policy() {
+  static const char* p = [] {
+    const char* e = std::getenv("PPOCR_CONV_LAYOUT");
+    return e ? e : "auto";
+  }();
+  return p;
+}
+
+std::shared_ptr<ConvPrim> make_conv(const ConvArgs& a, bool const_w, bool const_b) {
+  using md = dnnl::memory::desc;
+  using dt = dnnl::memory::data_type;
+  using tag = dnnl::memory::format_tag;
+  auto p = std::make_shared<ConvPrim>();
+  const nn::Window& w = a.win;
+  dnnl::memory::dims strides, dil, pl, pr;
+  for (int i = 3 - w.nsp; i < 3; ++i) {
+    strides.push_back(w.s[i]);
+    dil.push_back(w.d[i] - 1);
+    pl.push_back(w.pb[i]);
+    pr.push_back(w.pe[i]);
+  }
+  Shape ws = a.w.shape();
+  if (a.group > 1) {
+    ws[0] /= a.group;
+    ws.insert(ws.begin(), a.group);
+  }
+  p->plain_src = dnn::plain_desc(a.x.shape());
+  p->plain_dst = dnn::plain_desc(a.y_shape);
+  md wany(dnn::dims_of(ws), dt::f32, tag::any);
+  md bmd({a.m}, dt::f32, tag::a);
+  auto attr = dnn::make_attr(a.epi, !a.r.empty());
+  auto make_pd = [&](const md& s, const md& d) {
+    auto desc = a.b.empty()
+                    ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference,
+                                                      dnnl::algorithm::convolution_direct, s, wany, d, strides, dil, pl, pr)
+                    : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference,
+                                                      dnnl::algorithm::convolution_direct, s, wany, bmd, d, strides, dil,
+                                                      pl, pr);
+    return dnnl::convolution_forward::primitive_desc(desc, attr, dnn::cpu());
+  };
+  const std::string pol = layout_policy();
+  dnnl::convolution_forward::primitive_desc pd;
+  bool chosen = false;
+  if (pol != "any") {
+    pd = make_pd(p->plain_src, p->plain_dst);
+    std::string impl = pd.impl_info_str();
+    chosen = pol == "plain" || (impl.find("gemm") == std::string::npos && impl.find("ref") == std::string::npos);
+  }
+  if (!chosen) {
+    md sany(dnn::dims_of(a.x.shape()), dt::f32, tag::any), dany(dnn::dims_of(a.y_shape), dt::f32, tag::any);
+    pd = make_pd(sany, dany);
+  }
+  p->prim = dnnl::convolution_forward(pd);
+  p->src = pd.src_desc();
+  p->wei = pd.weights_desc();
+  p->dst = pd.dst_desc();
+  p->scratch = pd.scratchpad_desc();
+  p->reorder_src = p->src != p->plain_src;
+  p->reorder_dst = p->dst != p->plain_dst;
+  if (const_w) {
+    p->weights = dnnl::memory(p->wei, dnn::cpu());
+    md wplain = dnn::plain_desc(ws);
+    dnnl::memory src(wplain, dnn::cpu(), const_cast<void*>(a.w.raw()));
+    dnnl::reorder(src, p->weights).execute(dnn::stream(), src, p->weights);
+    dnn::stream().wait();
+    p->weights_cached = true;
+  }
+  if (const_b && !a.b.empty()) {
+    p->bias = dnnl::memory(bmd, dnn::cpu());
+    std::memcpy(p->bias.get_data_handle(), a.b.raw(), a.b.bytes());
+  }
+  return p;
+}
+
+void reorder(const dnnl::memory& from, const dnnl::memory& to) {
+  dnnl::reorder(from, to).execute(dnn::stream(), const_cast<dnnl::memory&>(from), const_cast<dnnl::memory&>(to));
+  dnn::stream().wait();
+}
+
+void conv_fast(KernelContext& c) {
+  const DType dt = c.in(0).dtype();
+  ConvArgs a = conv_args(c);
+  if (!a.r.empty() && a.r.shape() != a.y_shape) return conv_ref(c);  // broadcast residual: rare
+  const bool const_w = c.input_is_constant(1) && dt == DType::Float32 && c.in(1).dtype() == DType::Float32;
+  const bool const_b = c.input_is_constant(2) && c.in(2).dtype() == DType::Float32;
+  std::shared_ptr<ConvPrim> p;
+  auto make = [&] { return std::static_pointer_cast<void>(make_conv(a, const_w, const_b)); };
+  if (c.cache) p = std::static_pointer_cast<ConvPrim>(c.cache->get_or_create(dnn::node_key(c, const_w ? "cw" : "w"), make));
+  else p = make_conv(a, const_w, const_b);
+
+  Tensor& y = c.alloc_output(0, DType::Float32, a.y_shape);
+  dnnl::memory src = dnn::wrap(p->plain_src, a.x);
+  Tensor src_blk, dst_blk;
+  if (p->reorder_src) {
+    src_blk = Tensor(DType::UInt8, {static_cast<int64_t>(p->src.get_size())}, c.pool);
+    dnnl::memory m(p->src, dnn::cpu(), src_blk.raw());
+    reorder(src, m);
+    src = m;
+  }
+  dnnl::memory dst = dnn::wrap(p->plain_dst, y);
+  if (p->reorder_dst) {
+    dst_blk = Tensor(DType::UInt8, {static_cast<int64_t>(p->dst.get_size())}, c.pool);
+    dst = dnnl::memory(p->dst, dnn::cpu(), dst_blk.raw());
+  }
+  if (!a.r.empty()) {
+    if (p->reorder_dst) reorder(dnn::wrap(p->plain_dst, a.r), dst);
+    else std::memcpy(y.raw(), a.r.raw(), y.bytes());
+  }
+  dnnl::memory wei, bias;
+  if (p->weights_cached) wei = p->weights;
+  else {
+    Shape ws = a.w.shape();
+    if (a.group > 1) {
+      ws[0] /= a.group;
+      ws.insert(ws.begin(), a.group);
+    }
+    dnnl::memory plain = dnn::wrap(dnn::plain_desc(ws), a.w);
+    if (p->wei == plain.get_desc()) wei = plain;
+    else {
+      wei = dnnl::memory(p->wei, dnn::cpu());
+      reorder(plain, wei);
+    }
+  }
+  std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DST, dst}};
+  if (!a.b.empty()) args[DNNL_ARG_BIAS] = const_b ? p->bias : dnn::wrap(dnn::plain_desc({a.m}), a.b);
+  dnn::execute(p->prim, p->scratch, args);
+  if (p->reorder_dst) reorder(dst, dnn::wrap(p->plain_dst, y));
+  nn::restore_dtype(c, dt);
+}
+
+}  // namespace
+
+PPOCR_OP(Conv).reference(conv_ref).fast(conv_fast).inputs(2, 4);
+
+}  // namespace ppocr::engine

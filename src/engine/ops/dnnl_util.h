@@ -1,0 +1,40 @@
+// oneDNN helpers of the fast kernels: one CPU engine for the process, one
+// stream per thread, per-call scratchpads (primitives are created with
+// scratchpad_mode::user so one cached primitive can run on many threads at once),
+// plain-layout memory descriptors, and the fused epilogue as post-ops.
+#pragma once
+#include <dnnl.hpp>
+#include <memory>
+#include <string>
+
+#include "engine/ops/nn_util.h"
+
+namespace ppocr::engine::dnn {
+
+dnnl::engine& cpu();
+dnnl::stream& stream();  // this thread's stream
+
+dnnl::memory::dims dims_of(const Shape& s);
+// Plain C-order tag of a rank (1..6).
+dnnl::memory::format_tag plain_tag(int rank);
+// f32 descriptor in plain C order.
+dnnl::memory::desc plain_desc(const Shape& s);
+
+// Attributes with user scratchpad (and the epilogue's post-ops: `sum` first when
+// `residual`, then the activation).
+dnnl::primitive_attr make_attr(const nn::Epilogue& e, bool residual);
+
+// Runs a primitive with a scratchpad of the size its descriptor asks for
+// (thread-local buffer). `args` gets DNNL_ARG_SCRATCHPAD added.
+void execute(const dnnl::primitive& p, const dnnl::memory::desc& scratch,
+             std::unordered_map<int, dnnl::memory> args);
+
+// Wraps a tensor's buffer (no copy).
+inline dnnl::memory wrap(const dnnl::memory::desc& md, const Tensor& t) {
+  return dnnl::memory(md, cpu(), const_cast<void*>(t.raw()));
+}
+
+// Cache key of a node + its input shapes + extra text.
+std::string node_key(const KernelContext& c, const std::string& extra = "");
+
+}  // namespace ppocr::engine::dnn

@@ -1,0 +1,139 @@
+#include "engine/ops/pool_util.h"
+
+#include <limits>
+
+#include "engine/ops/dnnl_util.h"
+#include "engine/ops/nn_util.h"
+
+namespace ppocr::engine::nn {
+namespace {
+
+struct PoolArgs {
+  Tensor x;
+  Window w;
+  Shape y_shape;
+  bool include_pad = false;
+  int storage_order = 0;
+};
+
+PoolArgs pool_args(const KernelContext& c, PoolKind kind) {
+  PoolArgs p;
+  p.x = f32_input(c, 0);
+  if (p.x.rank() < 3 || p.x.rank() > 5) c.error("X must have rank 3..5, got " + p.x.desc());
+  auto ks = c.node.attrs.ints("kernel_shape", {});
+  if (ks.empty()) c.error("kernel_shape is required");
+  p.w = forward_window(c, p.x.shape(), ks, c.node.attrs.i("ceil_mode", 0) != 0);
+  p.y_shape = window_shape(p.x.dim(0), p.x.dim(1), p.w);
+  p.include_pad = kind == PoolKind::Avg && c.node.attrs.i("count_include_pad", 0) != 0;
+  p.storage_order = static_cast<int>(c.node.attrs.i("storage_order", 0));
+  return p;
+}
+
+}  // namespace
+
+void pool_ref(KernelContext& c, PoolKind kind) {
+  const DType dt = c.in(0).dtype();
+  PoolArgs p = pool_args(c, kind);
+  const Window& w = p.w;
+  Tensor& y = c.alloc_output(0, DType::Float32, p.y_shape);
+  const bool want_idx = kind == PoolKind::Max && c.outputs.size() > 1;
+  int64_t* I = want_idx ? c.alloc_output(1, DType::Int64, p.y_shape).data<int64_t>() : nullptr;
+  const float* X = p.x.data<float>();
+  float* Y = y.data<float>();
+  const int64_t planes = p.x.dim(0) * p.x.dim(1), in_sp = w.in_numel(), out_sp = w.out_numel();
+#pragma omp parallel for schedule(static)
+  for (int64_t pl = 0; pl < planes; ++pl) {
+    const float* in = X + pl * in_sp;
+    for (int64_t od = 0; od < w.out[0]; ++od)
+      for (int64_t oh = 0; oh < w.out[1]; ++oh)
+        for (int64_t ow = 0; ow < w.out[2]; ++ow) {
+          const int64_t o[3] = {od, oh, ow};
+          float best = -std::numeric_limits<float>::infinity(), sum = 0.f;
+          int64_t best_i = -1, count = 0, padded = 0;
+          for (int64_t kd = 0; kd < w.k[0]; ++kd)
+            for (int64_t kh = 0; kh < w.k[1]; ++kh)
+              for (int64_t kw = 0; kw < w.k[2]; ++kw) {
+                const int64_t kk[3] = {kd, kh, kw};
+                int64_t pos[3];
+                bool inside = true, in_padded = true;
+                for (int i = 0; i < 3; ++i) {
+                  pos[i] = o[i] * w.s[i] - w.pb[i] + kk[i] * w.d[i];
+                  if (pos[i] < 0 || pos[i] >= w.in[i]) inside = false;
+                  if (pos[i] < -w.pb[i] || pos[i] >= w.in[i] + w.pe[i]) in_padded = false;
+                }
+                if (in_padded) ++padded;
+                if (!inside) continue;
+                const int64_t idx = (pos[0] * w.in[1] + pos[1]) * w.in[2] + pos[2];
+                const float v = in[idx];
+                ++count;
+                sum += v;
+                if (v > best || best_i < 0) {
+                  best = v;
+                  best_i = p.storage_order ? (pos[2] * w.in[1] + pos[1]) * w.in[0] + pos[0] : idx;
+                }
+              }
+          const int64_t oi = (od * w.out[1] + oh) * w.out[2] + ow;
+          if (kind == PoolKind::Max) {
+            Y[pl * out_sp + oi] = best;
+            if (I) I[pl * out_sp + oi] = best_i < 0 ? -1 : pl * in_sp + best_i;
+          } else {
+            const int64_t div = p.include_pad ? padded : count;
+            Y[pl * out_sp + oi] = div ? sum / static_cast<float>(div) : 0.f;
+          }
+        }
+  }
+  restore_dtype(c, dt);
+}
+
+namespace {
+struct PoolPrim {
+  dnnl::pooling_v2_forward prim;
+  dnnl::memory::desc src, dst, scratch;
+};
+}  // namespace
+
+void pool_fast(KernelContext& c, PoolKind kind) {
+  const DType dt = c.in(0).dtype();
+  if (kind == PoolKind::Max && c.outputs.size() > 1) return pool_ref(c, kind);
+  PoolArgs p = pool_args(c, kind);
+  const Window& w = p.w;
+  dnnl::memory::dims strides, kernel, dil, pl, pr;
+  bool extra_pad = false;
+  for (int i = 3 - w.nsp; i < 3; ++i) {
+    const int64_t ext = (w.k[i] - 1) * w.d[i] + 1;
+    const int64_t need = (w.out[i] - 1) * w.s[i] + ext - w.in[i] - w.pb[i];
+    if (need > w.pe[i]) extra_pad = true;  // ceil_mode overhang
+    strides.push_back(w.s[i]);
+    kernel.push_back(w.k[i]);
+    dil.push_back(w.d[i] - 1);
+    pl.push_back(w.pb[i]);
+    pr.push_back(std::max<int64_t>(need, 0));
+  }
+  if (p.include_pad && extra_pad) return pool_ref(c, kind);  // divisor would differ
+  const auto alg = kind == PoolKind::Max ? dnnl::algorithm::pooling_max
+                   : p.include_pad       ? dnnl::algorithm::pooling_avg_include_padding
+                                         : dnnl::algorithm::pooling_avg_exclude_padding;
+  auto make = [&]() -> std::shared_ptr<void> {
+    auto q = std::make_shared<PoolPrim>();
+    q->src = dnn::plain_desc(p.x.shape());
+    q->dst = dnn::plain_desc(p.y_shape);
+    try {
+      dnnl::pooling_v2_forward::desc d(dnnl::prop_kind::forward_inference, alg, q->src, q->dst, strides, kernel, dil,
+                                       pl, pr);
+      dnnl::pooling_v2_forward::primitive_desc pd(d, dnn::make_attr(Epilogue{}, false), dnn::cpu());
+      q->prim = dnnl::pooling_v2_forward(pd);
+      q->scratch = pd.scratchpad_desc();
+    } catch (const dnnl::error&) {
+      return nullptr;  // shape oneDNN does not take: the reference runs
+    }
+    return q;
+  };
+  std::shared_ptr<void> obj = c.cache ? c.cache->get_or_create(dnn::node_key(c), make) : make();
+  if (!obj) return pool_ref(c, kind);
+  auto q = std::static_pointer_cast<PoolPrim>(obj);
+  Tensor& y = c.alloc_output(0, DType::Float32, p.y_shape);
+  dnn::execute(q->prim, q->scratch, {{DNNL_ARG_SRC, dnn::wrap(q->src, p.x)}, {DNNL_ARG_DST, dnn::wrap(q->dst, y)}});
+  restore_dtype(c, dt);
+}
+
+}  // namespace ppocr::engine::nn

@@ -1,0 +1,55 @@
+// Softmax / LogSoftmax along `axis` (opset-13 semantics, default -1). The
+// importer marks opset < 13 nodes with `coerce_2d`=1: the input is then seen as
+// 2-D [prod(dims < axis), prod(dims >= axis)] and normalised over the second dim.
+#include <algorithm>
+#include <cmath>
+
+#include "engine/ops/op_helpers.h"
+
+namespace ppocr::engine::ops {
+namespace {
+
+template <bool Log>
+void softmax(KernelContext& c) {
+  Tensor x = as_f32(c, c.in(0));
+  const int r = x.rank();
+  const bool coerce = c.node.attrs.i("coerce_2d", 0) != 0;
+  const int axis = norm_axis(c, c.node.attrs.i("axis", coerce ? 1 : -1), std::max(r, 1));
+  int64_t outer = 1, len = 1, inner = 1;
+  for (int i = 0; i < r; ++i) {
+    if (i < axis) outer *= x.dim(i);
+    else if (i == axis || coerce) len *= x.dim(i);
+    else inner *= x.dim(i);
+  }
+  Tensor& o = c.alloc_output(0, DType::Float32, x.shape());
+  const float* px = x.data<float>();
+  float* po = o.data<float>();
+  if (x.numel() == 0) return;
+#pragma omp parallel for collapse(2) if (outer * inner >= 64)
+  for (int64_t a = 0; a < outer; ++a)
+    for (int64_t b = 0; b < inner; ++b) {
+      const float* in = px + a * len * inner + b;
+      float* out = po + a * len * inner + b;
+      float m = -INFINITY;
+      for (int64_t k = 0; k < len; ++k) m = std::max(m, in[k * inner]);
+      float sum = 0.f;
+      for (int64_t k = 0; k < len; ++k) {
+        float e = std::exp(in[k * inner] - m);
+        sum += e;
+        if (!Log) out[k * inner] = e;
+      }
+      if (Log) {
+        const float ls = std::log(sum);
+        for (int64_t k = 0; k < len; ++k) out[k * inner] = in[k * inner] - m - ls;
+      } else {
+        const float inv = 1.f / sum;
+        for (int64_t k = 0; k < len; ++k) out[k * inner] *= inv;
+      }
+    }
+}
+
+PPOCR_OP(Softmax).reference(softmax<false>).inputs(1, 1);
+PPOCR_OP(LogSoftmax).reference(softmax<true>).inputs(1, 1);
+
+}  // namespace
+}  // namespace ppocr::engine::ops
