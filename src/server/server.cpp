@@ -2,7 +2,9 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -41,8 +43,24 @@ Server::Server(ServerOptions opts, OcrFn ocr)
   http_->set_tcp_nodelay(true);
 
   OcrService* svc = service_.get();
-  http_->Post("/ocr", [svc](const httplib::Request& req, httplib::Response& res) {
-    Reply r = svc->handle_ocr(req.body);
+  // The body is read through a content reader so that any Content-Type works
+  // (httplib would otherwise parse form-urlencoded bodies and cap them at 8 KiB).
+  http_->Post("/ocr", [svc](const httplib::Request& req, httplib::Response& res,
+                            const httplib::ContentReader& read) {
+    std::string body;
+    if (req.has_header("Content-Length")) {
+      size_t n = static_cast<size_t>(std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10));
+      body.reserve(std::min(n, svc->options().max_body_bytes));
+    }
+    bool ok = read([&](const char* data, size_t len) {
+      body.append(data, len);
+      return true;
+    });
+    if (!ok) {  // too large (httplib set 413) or a broken connection
+      if (res.status < 400) res.status = 400;
+      return;
+    }
+    Reply r = svc->handle_ocr(body);
     res.status = r.status;
     res.set_content(std::move(r.body), "application/json");
   });
