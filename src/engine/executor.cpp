@@ -80,8 +80,10 @@ std::vector<Tensor> execute(const Graph& g, const std::vector<Tensor>& inputs, c
     }
     if (profile_level() > 0) {
       auto t0 = std::chrono::steady_clock::now();
+      const double c0 = thread_cpu_ms();
       run_kernel(def, ctx, opts.fast_kernels);
-      profile_record(ctx, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      profile_record(ctx, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(),
+                     thread_cpu_ms() - c0);
     } else {
       run_kernel(def, ctx, opts.fast_kernels);
     }

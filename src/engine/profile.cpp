@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <map>
 #include <mutex>
 #include <sstream>
@@ -12,7 +13,7 @@ namespace {
 
 struct Row {
   long calls = 0;
-  double ms = 0;
+  double ms = 0, cpu_ms = 0;
 };
 
 struct Table {
@@ -26,9 +27,10 @@ struct Table {
     auto dump = [&](const std::map<std::string, Row>& m, const char* title) {
       std::vector<std::pair<std::string, Row>> v(m.begin(), m.end());
       std::sort(v.begin(), v.end(), [](auto& a, auto& b) { return a.second.ms > b.second.ms; });
-      std::fprintf(stderr, "%-60s %8s %10s %6s\n", title, "calls", "total_ms", "share");
+      std::fprintf(stderr, "%-60s %8s %10s %6s %10s\n", title, "calls", "total_ms", "share", "thread_cpu");
       for (auto& [k, r] : v)
-        std::fprintf(stderr, "%-60s %8ld %10.2f %5.1f%%\n", k.c_str(), r.calls, r.ms, total > 0 ? 100 * r.ms / total : 0.);
+        std::fprintf(stderr, "%-60s %8ld %10.2f %5.1f%% %10.2f\n", k.c_str(), r.calls, r.ms,
+                     total > 0 ? 100 * r.ms / total : 0., r.cpu_ms);
     };
     std::fprintf(stderr, "\n== ppocr profile (PPOCR_PROFILE=%d), all runs, %.2f ms in kernels\n", profile_level(), total);
     dump(by_op, "op");
@@ -65,17 +67,25 @@ int profile_level() {
   return level;
 }
 
-void profile_record(const KernelContext& c, double ms) {
+double thread_cpu_ms() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
+}
+
+void profile_record(const KernelContext& c, double ms, double cpu_ms) {
   Table& t = table();
   std::string d = profile_level() >= 2 ? detail(c) : std::string();
   std::lock_guard<std::mutex> lk(t.mu);
   Row& r = t.by_op[c.node.op];
   ++r.calls;
   r.ms += ms;
+  r.cpu_ms += cpu_ms;
   if (!d.empty()) {
     Row& rd = t.by_detail[d];
     ++rd.calls;
     rd.ms += ms;
+    rd.cpu_ms += cpu_ms;
   }
 }
 

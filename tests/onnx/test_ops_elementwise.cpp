@@ -121,3 +121,23 @@ TEST(Elementwise, SoftmaxAndLogSoftmax) {
   for (int i = 0; i < 6; ++i) total += c0.data<float>()[i];
   EXPECT_NEAR(total, 1.f, 1e-6);
 }
+
+#include "engine/ops/fast_math.h"
+
+TEST(Elementwise, FastMathApproximationsAreAccurate) {
+  using namespace ppocr::engine::ops;
+  double e_exp = 0, e_erf = 0, e_tanh = 0, e_sig = 0;
+  for (int i = -200000; i <= 200000; ++i) {
+    const float x = i * 1e-4f * 4.f;  // [-80, 80]
+    e_exp = std::max(e_exp, std::abs(double(fast_exp(x)) - std::exp(double(x))) / std::exp(double(x)));
+    e_erf = std::max(e_erf, std::abs(double(fast_erf(x)) - std::erf(double(x))));
+    e_tanh = std::max(e_tanh, std::abs(double(fast_tanh(x)) - std::tanh(double(x))));
+    e_sig = std::max(e_sig, std::abs(double(fast_sigmoid(x)) - 1.0 / (1.0 + std::exp(-double(x)))));
+  }
+  EXPECT_LT(e_exp, 1e-6);
+  EXPECT_LT(e_erf, 5e-7);
+  EXPECT_LT(e_tanh, 1e-6);
+  EXPECT_LT(e_sig, 1e-6);
+  EXPECT_EQ(fast_exp(-1000.f) < 1e-30f, true);
+  EXPECT_TRUE(std::isfinite(fast_exp(1000.f)));
+}

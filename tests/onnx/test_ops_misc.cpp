@@ -96,7 +96,9 @@ TEST(Lstm, BidirectionalMatchesDirectImplementation) {
   Tensor W = rnd({2, 4 * H, I}, 22), R = rnd({2, 4 * H, H}, 23), B = rnd({2, 8 * H}, 24);
   Tensor h0 = rnd({2, N, H}, 25), c0 = rnd({2, N, H}, 26);
   Attrs a = attrs({{"direction", std::string("bidirectional")}, {"hidden_size", H}});
-  auto out = run("LSTM", a, {X, W, R, B, Tensor(), h0, c0}, false, 3);
+  for (bool fast : {false, true}) {
+  SCOPED_TRACE(fast ? "fast" : "reference");
+  auto out = run("LSTM", a, {X, W, R, B, Tensor(), h0, c0}, fast, 3);
   ASSERT_EQ(out[0].shape(), (Shape{T, 2, N, H}));
   for (int d = 0; d < 2; ++d) {
     std::vector<float> Y, hT, cT;
@@ -109,6 +111,7 @@ TEST(Lstm, BidirectionalMatchesDirectImplementation) {
       EXPECT_NEAR(out[1].data<float>()[d * N * H + k], hT[k], 1e-5);
       EXPECT_NEAR(out[2].data<float>()[d * N * H + k], cT[k], 1e-5);
     }
+  }
   }
 }
 
