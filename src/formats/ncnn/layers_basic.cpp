@@ -57,6 +57,14 @@ void dropout(Builder& b) {
 }
 ConverterRegistrar r_dropout({"Dropout"}, dropout);
 
+// True when value v is the output of a Conv/ConvTranspose/MatMul/Gemm node.
+bool produced_by_linear(Builder& b, int v) {
+  for (auto it = b.graph.nodes.rbegin(); it != b.graph.nodes.rend(); ++it)
+    for (int o : it->outputs)
+      if (o == v) return it->op == "Conv" || it->op == "ConvTranspose" || it->op == "MatMul" || it->op == "Gemm";
+  return false;
+}
+
 // Element-wise activations: output has the input's shape.
 void unary_act(Builder& b) {
   const Layer& L = b.layer();
@@ -91,8 +99,15 @@ void unary_act(Builder& b) {
   } else if (t == "Clip") {
     y = b.op("Clip", {x.id, b.scalar(L.getf(0, -3.4028235e38f)), b.scalar(L.getf(1, 3.4028235e38f))});
   } else if (t == "GELU") {
-    a.set("approximate", std::string(L.geti(0, 0) ? "tanh" : "none"));
-    y = b.op("Gelu", {x.id}, a);
+    if (!L.geti(0, 0) && produced_by_linear(b, x.id)) {
+      // The erf form spelled out as ONNX exporters do, which the fusion pass
+      // folds into the producing Conv/MatMul as its activation.
+      int e = b.op("Erf", {b.op("Div", {x.id, b.scalar(std::sqrt(2.f))})});
+      y = b.op("Mul", {b.op("Mul", {x.id, b.op("Add", {e, b.scalar(1.f)})}), b.scalar(0.5f)});
+    } else {
+      a.set("approximate", std::string(L.geti(0, 0) ? "tanh" : "none"));
+      y = b.op("Gelu", {x.id}, a);
+    }
   } else if (t == "ELU") {
     a.set("alpha", L.getf(0, 0.1f));
     y = b.op("Elu", {x.id}, a);
