@@ -238,6 +238,22 @@ TEST(NcnnLayers, DeconvolutionDepthWiseGroupsAndEltwise) {
   expect_near(values(y), {5.f, 7.f});
 }
 
+TEST(NcnnLayers, PReLUScaleBias) {
+  Tensor x = iota({1, 2, 1, 2}, -2.f);  // channel 0: -2, -1; channel 1: 0, 1
+  Bin p;
+  p.raw({0.5f, 0.25f});
+  Tensor y = run("Input in 0 1 x\nPReLU p 1 1 x y 0=2\n", p, {x})[0];
+  expect_near(values(y), {-1.f, -0.5f, 0.f, 1.f});
+  Bin s;
+  s.raw({2.f, 3.f}).raw({1.f, -1.f});
+  y = run("Input in 0 1 x\nScale s 1 1 x y 0=2 1=1\n", s, {x})[0];
+  expect_near(values(y), {-3.f, -1.f, -1.f, 2.f});
+  Bin bb;
+  bb.raw({10.f, 20.f});
+  y = run("Input in 0 1 x\nBias b 1 1 x y 0=2\n", bb, {x})[0];
+  expect_near(values(y), {8.f, 9.f, 20.f, 21.f});
+}
+
 TEST(NcnnLayers, InnerProductGemmSoftmaxReduction) {
   Tensor x = iota({2, 2, 1, 2}, 1.f);  // per sample 4 values
   Bin b;

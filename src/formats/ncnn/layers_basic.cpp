@@ -214,3 +214,53 @@ ConverterRegistrar r_softmax({"Softmax"}, softmax);
 
 }  // namespace
 }  // namespace ppocr::formats::ncnn
+
+namespace ppocr::formats::ncnn {
+namespace {
+
+// A per-channel vector (ncnn's outermost axis) shaped to broadcast against an
+// engine value of ncnn rank `rank`: [n] for 1-D, [n, 1, ...] otherwise.
+int channel_const(Builder& b, const std::string& tag, std::vector<float> v, int rank) {
+  engine::Shape s{static_cast<int64_t>(v.size())};
+  if (v.size() > 1)
+    for (int k = 1; k < rank; ++k) s.push_back(1);
+  else
+    s = {1};
+  return b.const_f32(tag, s, std::move(v));
+}
+
+// PReLU (slope per channel, or one slope), Scale (per-channel scale [+ bias],
+// or x * second input when scale_data_size = -233), Bias (per-channel add).
+void per_channel(Builder& b) {
+  const Layer& L = b.layer();
+  b.require_outputs(1);
+  const std::string& t = L.type;
+  if (t == "Scale" && L.geti(0, 0) == -233) {
+    b.require_inputs(2, 2);
+    Blob x = b.in(0), s = b.in(1);
+    if (s.rank != x.rank) b.error("Scale with a second input of another rank is not supported");
+    int y = b.op("Mul", {x.id, s.id});
+    if (L.geti(1, 0)) b.error("Scale with a second input and bias_term is not supported");
+    b.set_out(0, y, x.rank, x.dims);
+    return;
+  }
+  b.require_inputs(1, 1);
+  Blob x = b.in(0);
+  int64_t n = L.geti(0, 0);
+  if (n <= 0) b.error("needs a positive data size (param 0)");
+  int y;
+  if (t == "PReLU") {
+    y = b.op("PRelu", {x.id, channel_const(b, "slope", b.weights(n, 1, "slope_data"), x.rank)});
+  } else if (t == "Scale") {
+    auto scale = b.weights(n, 1, "scale_data");
+    y = b.op("Mul", {x.id, channel_const(b, "scale", std::move(scale), x.rank)});
+    if (L.geti(1, 0)) y = b.op("Add", {y, channel_const(b, "bias", b.weights(n, 1, "bias_data"), x.rank)});
+  } else {
+    y = b.op("Add", {x.id, channel_const(b, "bias", b.weights(n, 1, "bias_data"), x.rank)});
+  }
+  b.set_out(0, y, x.rank, x.dims);
+}
+ConverterRegistrar r_per_channel({"PReLU", "Scale", "Bias"}, per_channel);
+
+}  // namespace
+}  // namespace ppocr::formats::ncnn
