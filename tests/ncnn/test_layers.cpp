@@ -182,6 +182,14 @@ TEST(NcnnLayers, InterpAndPooling) {
   y = run("Input in 0 1 x\nPooling p 1 1 x y 0=0 1=2 2=2 5=0\n", {}, {p})[0];
   ASSERT_EQ(y.shape(), (Shape{1, 1, 2, 2}));
   expect_near(values(y), {4.f, 5.f, 7.f, 8.f});
+  // -FLT_MAX Padding then valid max pooling (read as one padded MaxPool); the padded blob is also an output.
+  auto both = run("Input in 0 1 x\nPadding pd 1 1 x q 0=0 1=1 2=0 3=1 5=-3.40282347e38\nSplit s 1 2 q q1 q2\n"
+                  "Pooling p 1 1 q1 y 0=0 1=2 2=1 5=1\n", {}, {p});
+  ASSERT_EQ(both.size(), 2u);
+  Tensor pooled = both[0].shape() == Shape{1, 1, 3, 3} ? both[0] : both[1];
+  Tensor padded = both[0].shape() == Shape{1, 1, 3, 3} ? both[1] : both[0];
+  EXPECT_EQ(padded.shape(), (Shape{1, 1, 4, 4}));
+  expect_near(values(pooled), {4.f, 5.f, 5.f, 7.f, 8.f, 8.f, 7.f, 8.f, 8.f});
   y = run("Input in 0 1 x\nPooling p 1 1 x y 0=1 1=2 2=2 5=1\n", {}, {p})[0];
   ASSERT_EQ(y.shape(), (Shape{1, 1, 1, 1}));
   EXPECT_FLOAT_EQ(y.data<float>()[0], 2.f);
@@ -228,6 +236,22 @@ TEST(NcnnLayers, DeconvolutionDepthWiseGroupsAndEltwise) {
   y = run("Input a 0 1 a\nCrop c 1 1 a y 0=1 3=1 2=1\n", {}, {a})[0];
   ASSERT_EQ(y.shape(), (Shape{1, 1, 2, 1}));
   expect_near(values(y), {5.f, 7.f});
+}
+
+TEST(NcnnLayers, PReLUScaleBias) {
+  Tensor x = iota({1, 2, 1, 2}, -2.f);  // channel 0: -2, -1; channel 1: 0, 1
+  Bin p;
+  p.raw({0.5f, 0.25f});
+  Tensor y = run("Input in 0 1 x\nPReLU p 1 1 x y 0=2\n", p, {x})[0];
+  expect_near(values(y), {-1.f, -0.5f, 0.f, 1.f});
+  Bin s;
+  s.raw({2.f, 3.f}).raw({1.f, -1.f});
+  y = run("Input in 0 1 x\nScale s 1 1 x y 0=2 1=1\n", s, {x})[0];
+  expect_near(values(y), {-3.f, -1.f, -1.f, 2.f});
+  Bin bb;
+  bb.raw({10.f, 20.f});
+  y = run("Input in 0 1 x\nBias b 1 1 x y 0=2\n", bb, {x})[0];
+  expect_near(values(y), {8.f, 9.f, 20.f, 21.f});
 }
 
 TEST(NcnnLayers, InnerProductGemmSoftmaxReduction) {

@@ -1,6 +1,7 @@
 // The .param parser and the .bin reader on small hand-written inputs.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 
 #include "engine/error.h"
@@ -115,6 +116,11 @@ TEST(NcnnBin, ReadsTaggedAndRawBlobs) {
   EXPECT_NE(e.find("w.bin"), std::string::npos);
   EXPECT_NE(e.find("line 7"), std::string::npos);
   EXPECT_NE(e.find("truncated"), std::string::npos);
+  std::vector<uint8_t> nan;
+  put_f32(nan, 1.f);
+  put_f32(nan, std::nanf(""));
+  WeightReader r3(nan, "n.bin");
+  EXPECT_NE(error_of([&] { r3.load(2, 1, "bias_data"); }).find("not finite"), std::string::npos);
   WeightReader r2(d, "w.bin");
   EXPECT_NE(error_of([&] { r2.load(int64_t(1) << 40, 0, "huge"); }).find("implausible"), std::string::npos);
   EXPECT_NE(error_of([&] { r2.load(-3, 1, "neg"); }).find("implausible"), std::string::npos);

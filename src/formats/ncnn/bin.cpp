@@ -1,5 +1,6 @@
 #include "formats/ncnn/bin.h"
 
+#include <cmath>
 #include <cstring>
 #include <fstream>
 
@@ -47,14 +48,12 @@ std::vector<float> WeightReader::load(int64_t n, int type, const std::string& wh
     std::memcpy(out.data(), p, count * 4);
   };
   if (stored) *stored = StoredAs::Float32;
+  PPOCR_CHECK(type == 0 || type == 1, "ncnn weight load type ", type);
+  uint32_t tag = 0;
+  if (type == 0) std::memcpy(&tag, take(4, what + " (storage tag)"), 4);
   if (type == 1) {
     raw_f32();
-    return out;
-  }
-  PPOCR_CHECK(type == 0, "ncnn weight load type ", type);
-  uint32_t tag;
-  std::memcpy(&tag, take(4, what + " (storage tag)"), 4);
-  if (tag == kTagFp16) {
+  } else if (tag == kTagFp16) {
     const uint8_t* p = take(align4(count * 2), what + " (fp16)");
     out.resize(count);
     for (size_t i = 0; i < count; ++i) {
@@ -79,6 +78,10 @@ std::vector<float> WeightReader::load(int64_t n, int type, const std::string& wh
     for (size_t i = 0; i < count; ++i) out[i] = table[p[i]];
     if (stored) *stored = StoredAs::Table;
   }
+  // Trained weights are finite; NaN/Inf means a damaged file.
+  for (size_t i = 0; i < out.size(); ++i)
+    if (!std::isfinite(out[i]))
+      fail(path_, ": ", what, ": value ", i, " is not finite (corrupt .bin)");
   return out;
 }
 

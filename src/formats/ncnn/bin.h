@@ -4,6 +4,7 @@
 //   0x0002C056 fp32 (raw with extra scaling), 0 fp32, any other non-zero tag:
 //   a 256-entry fp32 table followed by uint8 indices (padded to 4).
 // Type 1 blobs (biases, norms, scales) are raw fp32 without a tag.
+// Non-finite values are rejected as corruption.
 #pragma once
 #include <cstdint>
 #include <string>

@@ -57,6 +57,14 @@ void dropout(Builder& b) {
 }
 ConverterRegistrar r_dropout({"Dropout"}, dropout);
 
+// True when value v is the output of a Conv/ConvTranspose/MatMul/Gemm node.
+bool produced_by_linear(Builder& b, int v) {
+  for (auto it = b.graph.nodes.rbegin(); it != b.graph.nodes.rend(); ++it)
+    for (int o : it->outputs)
+      if (o == v) return it->op == "Conv" || it->op == "ConvTranspose" || it->op == "MatMul" || it->op == "Gemm";
+  return false;
+}
+
 // Element-wise activations: output has the input's shape.
 void unary_act(Builder& b) {
   const Layer& L = b.layer();
@@ -91,8 +99,15 @@ void unary_act(Builder& b) {
   } else if (t == "Clip") {
     y = b.op("Clip", {x.id, b.scalar(L.getf(0, -3.4028235e38f)), b.scalar(L.getf(1, 3.4028235e38f))});
   } else if (t == "GELU") {
-    a.set("approximate", std::string(L.geti(0, 0) ? "tanh" : "none"));
-    y = b.op("Gelu", {x.id}, a);
+    if (!L.geti(0, 0) && produced_by_linear(b, x.id)) {
+      // The erf form spelled out as ONNX exporters do, which the fusion pass
+      // folds into the producing Conv/MatMul as its activation.
+      int e = b.op("Erf", {b.op("Div", {x.id, b.scalar(std::sqrt(2.f))})});
+      y = b.op("Mul", {b.op("Mul", {x.id, b.op("Add", {e, b.scalar(1.f)})}), b.scalar(0.5f)});
+    } else {
+      a.set("approximate", std::string(L.geti(0, 0) ? "tanh" : "none"));
+      y = b.op("Gelu", {x.id}, a);
+    }
   } else if (t == "ELU") {
     a.set("alpha", L.getf(0, 0.1f));
     y = b.op("Elu", {x.id}, a);
@@ -196,6 +211,56 @@ void softmax(Builder& b) {
   b.set_out(0, b.op("Softmax", {x.id}, a), x.rank, x.dims);
 }
 ConverterRegistrar r_softmax({"Softmax"}, softmax);
+
+}  // namespace
+}  // namespace ppocr::formats::ncnn
+
+namespace ppocr::formats::ncnn {
+namespace {
+
+// A per-channel vector (ncnn's outermost axis) shaped to broadcast against an
+// engine value of ncnn rank `rank`: [n] for 1-D, [n, 1, ...] otherwise.
+int channel_const(Builder& b, const std::string& tag, std::vector<float> v, int rank) {
+  engine::Shape s{static_cast<int64_t>(v.size())};
+  if (v.size() > 1)
+    for (int k = 1; k < rank; ++k) s.push_back(1);
+  else
+    s = {1};
+  return b.const_f32(tag, s, std::move(v));
+}
+
+// PReLU (slope per channel, or one slope), Scale (per-channel scale [+ bias],
+// or x * second input when scale_data_size = -233), Bias (per-channel add).
+void per_channel(Builder& b) {
+  const Layer& L = b.layer();
+  b.require_outputs(1);
+  const std::string& t = L.type;
+  if (t == "Scale" && L.geti(0, 0) == -233) {
+    b.require_inputs(2, 2);
+    Blob x = b.in(0), s = b.in(1);
+    if (s.rank != x.rank) b.error("Scale with a second input of another rank is not supported");
+    int y = b.op("Mul", {x.id, s.id});
+    if (L.geti(1, 0)) b.error("Scale with a second input and bias_term is not supported");
+    b.set_out(0, y, x.rank, x.dims);
+    return;
+  }
+  b.require_inputs(1, 1);
+  Blob x = b.in(0);
+  int64_t n = L.geti(0, 0);
+  if (n <= 0) b.error("needs a positive data size (param 0)");
+  int y;
+  if (t == "PReLU") {
+    y = b.op("PRelu", {x.id, channel_const(b, "slope", b.weights(n, 1, "slope_data"), x.rank)});
+  } else if (t == "Scale") {
+    auto scale = b.weights(n, 1, "scale_data");
+    y = b.op("Mul", {x.id, channel_const(b, "scale", std::move(scale), x.rank)});
+    if (L.geti(1, 0)) y = b.op("Add", {y, channel_const(b, "bias", b.weights(n, 1, "bias_data"), x.rank)});
+  } else {
+    y = b.op("Add", {x.id, channel_const(b, "bias", b.weights(n, 1, "bias_data"), x.rank)});
+  }
+  b.set_out(0, y, x.rank, x.dims);
+}
+ConverterRegistrar r_per_channel({"PReLU", "Scale", "Bias"}, per_channel);
 
 }  // namespace
 }  // namespace ppocr::formats::ncnn

@@ -255,6 +255,25 @@ void gemm(Builder& b) {
 }
 ConverterRegistrar r_gemm({"Gemm"}, gemm);
 
+// A Pad with -FLT_MAX (as ncnn converters write before max pooling) on the
+// spatial axes only: returns its input and adds its pads to `pads` (t,l,b,r),
+// so the MaxPool reads the unpadded blob. The Pad stays for any other user.
+int absorb_max_pad(Builder& b, int x, V& pads) {
+  const engine::Graph& g = b.graph;
+  for (auto it = g.nodes.rbegin(); it != g.nodes.rend(); ++it) {
+    if (it->outputs.size() != 1 || it->outputs[0] != x) continue;
+    if (it->op != "Pad" || it->inputs.size() != 3 || it->attrs.s("mode", "constant") != "constant") return x;
+    const engine::Value& pv = g.values[static_cast<size_t>(it->inputs[1])];
+    const engine::Value& vv = g.values[static_cast<size_t>(it->inputs[2])];
+    if (!pv.is_constant() || !vv.is_constant() || vv.constant.numel() != 1) return x;
+    std::vector<int64_t> p = pv.constant.to_i64();
+    if (p.size() != 8 || p[0] || p[1] || p[4] || p[5] || vv.constant.to_f32()[0] > -1e37f) return x;
+    pads = {pads[0] + p[2], pads[1] + p[3], pads[2] + p[6], pads[3] + p[7]};
+    return it->inputs[0];
+  }
+  return x;
+}
+
 void pooling(Builder& b) {
   const Layer& L = b.layer();
   b.require_inputs(1, 1);
@@ -288,8 +307,11 @@ void pooling(Builder& b) {
   Attrs a;
   a.set("kernel_shape", V{kh, kw});
   a.set("strides", V{sh, sw});
+  int xin = x.id;
   if (mode == 0 || mode == 1) {
-    a.set("pads", V{pt, pl, pb, pr});
+    V pads{pt, pl, pb, pr};
+    if (type == 0 && mode == 1) xin = absorb_max_pad(b, xin, pads);
+    a.set("pads", pads);
     a.set("ceil_mode", int64_t(mode == 0 ? 1 : 0));
     if (type == 1) a.set("count_include_pad", L.geti(6, 0) ? int64_t(1) : int64_t(0));
   } else if (mode == 2 || mode == 3) {
@@ -298,7 +320,7 @@ void pooling(Builder& b) {
   } else {
     b.error("unsupported pad_mode " + std::to_string(mode));
   }
-  b.set_out(0, b.op(type == 0 ? "MaxPool" : "AveragePool", {x.id}, a), 3, V{c, -1, -1});
+  b.set_out(0, b.op(type == 0 ? "MaxPool" : "AveragePool", {xin}, a), 3, V{c, -1, -1});
 }
 ConverterRegistrar r_pool({"Pooling"}, pooling);
 
