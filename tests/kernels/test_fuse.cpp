@@ -310,3 +310,32 @@ TEST(Fuse, AffineBlocksAndClipHardSwish) {
   EXPECT_EQ(h.size(), 1u) << "only Convs remain";
   EXPECT_EQ(h["Conv"], 2);
 }
+
+TEST(Fuse, SqueezeExcitationStaysNHWC) {
+  ensure_elementwise_ops();
+  if (!OpRegistry::get().find("ReduceMean")) GTEST_SKIP() << "ReduceMean is not registered (onnx branch)";
+  Builder b;
+  int x = b.input({2, 8, 9, 7});
+  int y = b.conv(b.conv(x, 8, 8, 1), 8, 8, 3, 8);  // pointwise, depthwise
+  Attrs rm;
+  rm.set("axes", std::vector<int64_t>{2, 3});
+  int s = b.node("ReduceMean", {y}, rm);
+  s = b.node("Relu", {b.conv(s, 8, 4, 1)});
+  Attrs hs;
+  hs.set("alpha", 0.2f);
+  hs.set("beta", 0.5f);
+  s = b.node("HardSigmoid", {b.conv(s, 4, 8, 1)}, hs);
+  int m = b.node("Mul", {y, s});
+  int z = b.node("Add", {b.conv(m, 8, 8, 1), m});  // residual from the scaled tensor
+  int out = b.node("GlobalAveragePool", {b.conv(z, 8, 8, 3)});
+  b.g.outputs = {out, z};
+  auto h = check_fusion(b.g, rnd({2, 8, 9, 7}, 11));
+  EXPECT_EQ(h["ChannelMul"], 1);
+  EXPECT_EQ(h["GlobalAveragePool"], 2);
+  EXPECT_EQ(h.count("Mul"), 0u);
+  ModelOptions o;
+  auto model = Model::from_graph(b.g, o);
+  int nhwc = 0;
+  for (const Node& n : model->graph().nodes) nhwc += n.attrs.s("y_layout", "") == "NHWC";
+  EXPECT_GE(nhwc, 3) << "pointwise -> depthwise -> ChannelMul -> conv chain";
+}

@@ -17,7 +17,7 @@ namespace {
 Tensor run_model(const std::string& model, const std::string& input, bool fast = true) {
   ppocr::engine::ModelOptions o;
   o.fast_kernels = fast;
-  o.num_threads = 2;
+  o.num_threads = 1;
   auto m = ppocr::formats::load_model(shared_path(model), o);
   auto out = m->run({ppocr::io::read_npy(shared_path(input))});
   EXPECT_EQ(out.size(), 1u);

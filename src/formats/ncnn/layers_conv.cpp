@@ -7,6 +7,7 @@ namespace {
 
 using engine::Attrs;
 using V = std::vector<int64_t>;
+constexpr int64_t kMaxChannels = int64_t(1) << 24, kMaxKernel = 4096;
 
 // Reads weight_data (+ int8 dequantisation scales when the blob is int8).
 // `scale_groups` = number of dequantisation scales (per output channel / group).
@@ -58,7 +59,8 @@ void convolution(Builder& b) {
   int64_t wsize = L.geti(6, 0), group = dw ? L.geti(7, 1) : 1;
   float pad_value = L.getf(18, 0.f);
   if (L.geti(19, 0)) b.error("dynamic_weight convolution is not supported");
-  if (out <= 0 || kw <= 0 || kh <= 0 || dlw <= 0 || dlh <= 0 || sw <= 0 || sh <= 0 || group <= 0 || out % group)
+  if (out <= 0 || kw <= 0 || kh <= 0 || dlw <= 0 || dlh <= 0 || sw <= 0 || sh <= 0 || group <= 0 || out % group ||
+      out > kMaxChannels || kw > kMaxKernel || kh > kMaxKernel)
     b.error("invalid convolution parameters");
   if (wsize <= 0 || wsize % (out * kh * kw)) b.error("weight_data_size does not match num_output and kernel");
   int64_t in_per_group = wsize / (out * kh * kw);
@@ -113,7 +115,8 @@ void deconvolution(Builder& b) {
   int64_t wsize = L.geti(6, 0), group = dw ? L.geti(7, 1) : 1;
   if (L.geti(28, 0)) b.error("dynamic_weight deconvolution is not supported");
   if (L.geti(20, 0) > 0 || L.geti(21, 0) > 0) b.error("deconvolution with fixed output_w/output_h is not supported");
-  if (out <= 0 || kw <= 0 || kh <= 0 || dlw <= 0 || dlh <= 0 || sw <= 0 || sh <= 0 || group <= 0 || out % group)
+  if (out <= 0 || kw <= 0 || kh <= 0 || dlw <= 0 || dlh <= 0 || sw <= 0 || sh <= 0 || group <= 0 || out % group ||
+      out > kMaxChannels || kw > kMaxKernel || kh > kMaxKernel)
     b.error("invalid deconvolution parameters");
   if (pl < 0 || pt < 0 || pr < 0 || pb < 0 || opr < 0 || opb < 0) b.error("negative or automatic padding is not supported");
   if (wsize <= 0 || wsize % (out * kh * kw)) b.error("weight_data_size does not match num_output and kernel");

@@ -18,10 +18,14 @@ void layer_norm(Builder& b) {
   Blob x = b.in(0);
   int64_t n = L.geti(0, 0);
   if (n <= 0) b.error("LayerNorm needs affine_size > 0");
-  std::vector<float> gamma(static_cast<size_t>(n), 1.f), beta(static_cast<size_t>(n), 0.f);
+  std::vector<float> gamma, beta;
   if (L.geti(2, 1)) {
     gamma = b.weights(n, 1, "gamma_data");
     beta = b.weights(n, 1, "beta_data");
+  } else {
+    if (n > (int64_t(1) << 24)) b.error("implausible affine_size");
+    gamma.assign(static_cast<size_t>(n), 1.f);
+    beta.assign(static_cast<size_t>(n), 0.f);
   }
   Attrs a;
   a.set("axis", int64_t(-1));

@@ -73,7 +73,7 @@ void flatten(Builder& b) {
   b.require_outputs(1);
   Blob x = b.in(0);
   int64_t n = 1;
-  for (auto v : x.dims) n = (n > 0 && v > 0) ? n * v : -1;
+  for (auto v : x.dims) n = (n > 0 && v > 0 && v < (int64_t(1) << 31) && n < (int64_t(1) << 31)) ? n * v : -1;
   b.set_out(0, b.op("Reshape", {x.id, b.const_i64("shape", {0, -1})}), 1, V{n});
 }
 ConverterRegistrar r_flatten({"Flatten"}, flatten);
@@ -184,7 +184,7 @@ void concat(Builder& b) {
     const Blob& xi = b.in(i);
     if (xi.rank != x0.rank) b.error("Concat inputs differ in rank");
     int64_t v = xi.dims[static_cast<size_t>(axis)];
-    total = (total >= 0 && v > 0) ? total + v : -1;
+    total = (total >= 0 && v > 0 && v < (int64_t(1) << 40)) ? total + v : -1;
     ins.push_back(xi.id);
   }
   dims[static_cast<size_t>(axis)] = total;

@@ -1,6 +1,7 @@
 #include "formats/ncnn/param.h"
 
 #include <cerrno>
+#include <cstdint>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -21,7 +22,8 @@ bool parse_int(const std::string& s, int64_t& out) {
   errno = 0;
   char* end = nullptr;
   long long v = std::strtoll(s.c_str(), &end, 10);
-  if (errno != 0 || end != s.c_str() + s.size()) return false;
+  // ncnn stores ints as int32; larger values are corrupt.
+  if (errno != 0 || end != s.c_str() + s.size() || v < INT32_MIN || v > INT32_MAX) return false;
   out = v;
   return true;
 }
