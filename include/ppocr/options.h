@@ -1,0 +1,75 @@
+// Options of the general OCR pipeline, named as PaddleOCR 3.x's PaddleOCR()
+// constructor parameters. An unset value (std::nullopt) means "not given":
+// it falls back to the model directory's inference.yml, then to PaddleOCR's
+// default (see docs/api.md, "Where each value comes from").
+#pragma once
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ppocr {
+
+// The runtime parameters that predict() may override per call (PaddleOCR's
+// predict() keyword arguments). Unset = the pipeline's value.
+struct OCRParams {
+  std::optional<bool> use_doc_orientation_classify;
+  std::optional<bool> use_doc_unwarping;
+  std::optional<bool> use_textline_orientation;
+  std::optional<int> text_det_limit_side_len;
+  std::optional<std::string> text_det_limit_type;  // "min" | "max"
+  std::optional<float> text_det_thresh;
+  std::optional<float> text_det_box_thresh;
+  std::optional<float> text_det_unclip_ratio;
+  std::optional<float> text_rec_score_thresh;
+};
+
+struct OCROptions : OCRParams {
+  // Models: a directory wins over a name; a name is resolved to a directory by
+  // the model resolver (the io layer's registry/cache). Unset names follow
+  // lang + ocr_version as PaddleOCR does.
+  std::optional<std::string> doc_orientation_classify_model_name, doc_orientation_classify_model_dir;
+  std::optional<std::string> doc_unwarping_model_name, doc_unwarping_model_dir;
+  std::optional<std::string> text_detection_model_name, text_detection_model_dir;
+  std::optional<std::string> textline_orientation_model_name, textline_orientation_model_dir;
+  std::optional<std::string> text_recognition_model_name, text_recognition_model_dir;
+
+  std::optional<int> textline_orientation_batch_size;  // default 1
+  std::optional<int> text_recognition_batch_size;      // default 1
+  // Fixed detector / recognizer input shape [C, H, W] (H/W of the detector may be
+  // -1 = dynamic); overrides inference.yml.
+  std::optional<std::vector<int>> text_det_input_shape;
+  std::optional<std::vector<int>> text_rec_input_shape;
+
+  std::optional<std::string> lang;         // default "ch"
+  std::optional<std::string> ocr_version;  // "PP-OCRv5" (default) | "PP-OCRv4" | "PP-OCRv3"
+
+  std::optional<std::string> device;       // "cpu" only; other devices are an Error
+  std::optional<int> cpu_threads;          // default 8 (PaddleOCR's)
+  std::optional<bool> enable_mkldnn;       // default true; false = reference C++ kernels
+  std::optional<std::string> precision;    // "fp32" (default) | "fp16" (accepted, computes in fp32)
+};
+
+// Maps a model name (e.g. "PP-OCRv5_mobile_det") to a local model directory,
+// downloading it if needed. Throws ppocr::Error when it cannot.
+using ModelResolver = std::function<std::string(const std::string& model_name)>;
+// Installs the resolver used when an options struct names a model without a
+// directory (the io layer installs its registry). nullptr = none (then a name
+// without a directory is an Error). Thread-safe.
+void set_model_resolver(ModelResolver resolver);
+// Resolves `name` with the installed resolver; Error when none is installed.
+std::string resolve_model(const std::string& name);
+
+// PaddleOCR 3.x's default model names for a language and OCR version (the
+// recognizer depends on both). Error for unknown combinations.
+struct DefaultModelNames {
+  std::string doc_orientation_classify = "PP-LCNet_x1_0_doc_ori";
+  std::string doc_unwarping = "UVDoc";
+  std::string text_detection;
+  std::string textline_orientation = "PP-LCNet_x1_0_textline_ori";
+  std::string text_recognition;
+};
+DefaultModelNames default_model_names(const std::optional<std::string>& lang,
+                                      const std::optional<std::string>& ocr_version);
+
+}  // namespace ppocr

@@ -1,0 +1,204 @@
+#include "io/input_source.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
+#include "engine/error.h"
+
+namespace fs = std::filesystem;
+
+namespace ppocr::io {
+namespace {
+
+std::string ext_lower(const std::string& path) {
+  std::string e = fs::path(path).extension().string();
+  if (!e.empty() && e[0] == '.') e = e.substr(1);
+  std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  return e;
+}
+
+std::string stem_of(const std::string& path) {
+  std::string s = fs::path(path).stem().string();
+  return s.empty() ? std::string("input") : s;
+}
+
+}  // namespace
+
+bool is_image_file_name(const std::string& path) {
+  static const char* exts[] = {"jpg", "jpeg", "png", "bmp", "tif", "tiff", "webp"};
+  std::string e = ext_lower(path);
+  for (const char* x : exts)
+    if (e == x) return true;
+  return false;
+}
+
+bool is_pdf_file_name(const std::string& path) { return ext_lower(path) == "pdf"; }
+
+std::vector<std::string> list_image_files(const std::string& dir) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+  PPOCR_CHECK(!ec, dir, ": cannot list folder: ", ec.message());
+  for (; it != end; it.increment(ec)) {
+    if (ec) fail(dir, ": error while listing folder: ", ec.message());
+    std::error_code ec2;
+    if (it->is_regular_file(ec2) && is_image_file_name(it->path().string())) files.push_back(it->path().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+InputStream::InputStream(std::vector<std::string> inputs, InputOptions opts) : opts_(std::move(opts)) {
+  for (auto& s : inputs) {
+    Pending p;
+    p.path = s;
+    std::error_code ec;
+    if (!is_url(s) && (fs::is_directory(s, ec) || is_pdf_file_name(s))) batch_ = true;
+    if (is_url(s) && is_pdf_file_name(url_file_name(s))) batch_ = true;
+    pending_.push_back(std::move(p));
+  }
+  if (pending_.size() > 1) batch_ = true;
+}
+
+InputStream InputStream::from_memory(std::string bytes, std::string name, InputKind kind, InputOptions opts) {
+  InputStream s;
+  s.opts_ = std::move(opts);
+  Pending p;
+  p.path = std::move(name);
+  p.bytes = std::move(bytes);
+  p.memory = true;
+  p.kind = kind;
+  s.pending_.push_back(std::move(p));
+  return s;
+}
+
+InputStream::InputStream(InputStream&&) noexcept = default;
+InputStream& InputStream::operator=(InputStream&&) noexcept = default;
+InputStream::~InputStream() = default;
+
+bool InputStream::is_batch() const { return batch_; }
+
+int64_t InputStream::known_remaining() const {
+  int64_t n = int64_t(pending_.size());
+  if (pdf_) n += pdf_->doc->pages_to_render() - pdf_->next_page;
+  return n;
+}
+
+void InputStream::emit_page(InputItem& item) {
+  OpenPdf& d = *pdf_;
+  int page = d.next_page++;
+  item.input_path = d.input_path;
+  item.page_index = page;
+  item.page_count = d.doc->page_count();
+  item.name = d.stem;
+  try {
+    item.image = d.doc->render_page(page);
+  } catch (const Error& e) {
+    item.error = e.what();
+  }
+  if (d.next_page >= d.doc->pages_to_render()) pdf_.reset();
+}
+
+bool InputStream::open_pdf(const Pending& p, std::string bytes, InputItem& item) {
+  OpenPdf d;
+  d.input_path = p.memory ? std::string() : p.path;
+  d.stem = stem_of(p.memory ? p.path : (is_url(p.path) ? url_file_name(p.path) : p.path));
+  if (bytes.empty() && !p.memory && !is_url(p.path))
+    d.doc = std::make_unique<PdfDocument>(PdfDocument::open_file(p.path, opts_.pdf));
+  else
+    d.doc = std::make_unique<PdfDocument>(PdfDocument::open_memory(std::move(bytes), p.path, opts_.pdf));
+  pdf_ = std::move(d);
+  emit_page(item);
+  return true;
+}
+
+bool InputStream::next(InputItem& item) {
+  item = InputItem{};
+  if (pdf_) {
+    emit_page(item);
+    ++done_;
+    return true;
+  }
+  while (!pending_.empty()) {
+    Pending p = std::move(pending_.front());
+    pending_.pop_front();
+    item = InputItem{};
+    item.input_path = p.memory ? std::string() : p.path;
+    item.name = stem_of(p.memory ? p.path : (is_url(p.path) ? url_file_name(p.path) : p.path));
+    try {
+      if (p.memory) {
+        bool pdf = p.kind == InputKind::Pdf ||
+                   (p.kind == InputKind::Auto && looks_like_pdf(p.bytes.data(), p.bytes.size()));
+        if (pdf) {
+          std::string b = std::move(p.bytes);
+          open_pdf(p, std::move(b), item);
+          ++done_;
+          return true;
+        }
+        item.image = decode_image(p.bytes, p.path, opts_.decode);
+      } else if (is_url(p.path)) {
+        PPOCR_CHECK(opts_.allow_urls, p.path, ": URL inputs are not allowed here");
+        std::string bytes = fetch_url(p.path, opts_.fetch);
+        if (looks_like_pdf(bytes.data(), bytes.size())) {
+          open_pdf(p, std::move(bytes), item);
+          ++done_;
+          return true;
+        }
+        item.image = decode_image(bytes, p.path, opts_.decode);
+      } else {
+        PPOCR_CHECK(opts_.allow_local_paths, p.path, ": local paths are not allowed here");
+        std::error_code ec;
+        fs::file_status st = fs::status(p.path, ec);
+        PPOCR_CHECK(fs::exists(st), p.path, ": no such file or folder");
+        if (fs::is_directory(st)) {
+          std::vector<std::string> files = list_image_files(p.path);
+          PPOCR_CHECK(!files.empty(), p.path, ": folder contains no image files");
+          for (auto f = files.rbegin(); f != files.rend(); ++f) {
+            Pending q;
+            q.path = *f;
+            q.from_folder = true;
+            pending_.push_front(std::move(q));
+          }
+          continue;
+        }
+        PPOCR_CHECK(fs::is_regular_file(st), p.path, ": not a regular file");
+        if (is_pdf_file_name(p.path)) {
+          open_pdf(p, std::string(), item);
+          ++done_;
+          return true;
+        }
+        std::string bytes = read_file_bytes(p.path, opts_.decode.max_bytes);
+        if (looks_like_pdf(bytes.data(), bytes.size())) {
+          open_pdf(p, std::move(bytes), item);
+          ++done_;
+          return true;
+        }
+        item.image = decode_image(bytes, p.path, opts_.decode);
+      }
+    } catch (const Error& e) {
+      item.image.release();
+      item.error = e.what();
+    } catch (const std::bad_alloc&) {
+      item.image.release();
+      item.error = p.path + ": out of memory while reading input";
+    }
+    ++done_;
+    return true;
+  }
+  return false;
+}
+
+std::vector<InputItem> decode_all(std::string bytes, const std::string& name, InputKind kind,
+                                  const InputOptions& opts) {
+  InputStream s = InputStream::from_memory(std::move(bytes), name, kind, opts);
+  std::vector<InputItem> out;
+  InputItem it;
+  while (s.next(it)) {
+    PPOCR_CHECK(it.ok(), it.error);
+    out.push_back(std::move(it));
+  }
+  return out;
+}
+
+}  // namespace ppocr::io

@@ -1,0 +1,100 @@
+// Pipeline inputs as a lazy stream: image files, folders (sorted, recursive,
+// image files only: PDFs and other files inside folders are skipped, as
+// PaddleX's ImageBatchSampler does), PDFs (one item per page, with
+// page_index), http(s) URLs of images or PDFs, and encoded bytes in memory.
+// Nothing is decoded before next() reaches it, so a 500-page PDF or a big
+// folder never sits in memory at once. A bad input gives an item with `error`
+// set and the stream goes on with the rest.
+#pragma once
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "io/image_decode.h"
+#include "io/pdf.h"
+#include "io/url_fetch.h"
+
+namespace ppocr::io {
+
+struct InputOptions {
+  DecodeOptions decode;
+  FetchOptions fetch;
+  PdfOptions pdf;
+  bool allow_urls = true;
+  bool allow_local_paths = true;  // false for untrusted callers (the server)
+};
+
+struct InputItem {
+  std::string input_path;  // file path or URL this came from ("" for memory input)
+  std::string name;        // save stem: file name without extension (PDF pages: the PDF's; add page_index yourself)
+  int page_index = -1;     // 0-based page for PDF pages, -1 otherwise (PaddleX: None)
+  int page_count = 0;      // pages in the PDF (0 for images)
+  cv::Mat image;           // BGR 8-bit; empty when error is set
+  std::string error;       // why this input failed
+  bool ok() const { return error.empty(); }
+};
+
+enum class InputKind { Auto, Image, Pdf };
+
+// Extensions PaddleX takes from folders: jpg, jpeg, png, bmp; we add the other
+// formats we decode (tif, tiff, webp). Case-insensitive.
+bool is_image_file_name(const std::string& path);
+bool is_pdf_file_name(const std::string& path);
+
+// Files of a folder as the pipeline reads them: recursive, sorted, images only.
+std::vector<std::string> list_image_files(const std::string& dir);
+
+class InputStream {
+ public:
+  explicit InputStream(std::vector<std::string> inputs, InputOptions opts = {});
+  // One encoded image or PDF in memory; `name` is used for item names and errors.
+  static InputStream from_memory(std::string bytes, std::string name, InputKind kind = InputKind::Auto,
+                                 InputOptions opts = {});
+
+  InputStream(InputStream&&) noexcept;
+  InputStream& operator=(InputStream&&) noexcept;
+  ~InputStream();
+
+  // The next item; false when the stream is exhausted.
+  bool next(InputItem& item);
+  // Items produced so far and items known to remain (grows as folders and
+  // PDFs are opened): a progress bar's denominator is done() + known_remaining().
+  int64_t done() const { return done_; }
+  int64_t known_remaining() const;
+  // Whether any input is a folder or PDF (CLI: show a progress bar).
+  bool is_batch() const;
+
+ private:
+  struct Pending {
+    std::string path;  // file, folder or URL
+    std::string bytes; // memory input when from_memory
+    bool memory = false;
+    InputKind kind = InputKind::Auto;
+    bool from_folder = false;
+  };
+  struct OpenPdf {
+    std::unique_ptr<PdfDocument> doc;
+    std::string input_path, stem;
+    int next_page = 0;
+  };
+  InputStream() = default;
+  bool open_pdf(const Pending& p, std::string bytes, InputItem& item);
+  void emit_page(InputItem& item);
+
+  InputOptions opts_;
+  std::deque<Pending> pending_;
+  std::optional<OpenPdf> pdf_;
+  int64_t done_ = 0;
+  bool batch_ = false;
+};
+
+// Convenience for small inputs (the server, tests): every item of one memory
+// input, throwing the first error.
+std::vector<InputItem> decode_all(std::string bytes, const std::string& name, InputKind kind,
+                                  const InputOptions& opts = {});
+
+}  // namespace ppocr::io

@@ -1,0 +1,108 @@
+#include "io/pdf.h"
+
+#include <poppler/cpp/poppler-document.h>
+#include <poppler/cpp/poppler-global.h>
+#include <poppler/cpp/poppler-image.h>
+#include <poppler/cpp/poppler-page-renderer.h>
+#include <poppler/cpp/poppler-page.h>
+
+#include <climits>
+#include <cmath>
+#include <mutex>
+#include <opencv2/imgproc.hpp>
+
+#include "engine/error.h"
+
+namespace ppocr::io {
+namespace {
+
+// poppler prints parse warnings to stderr by default; our errors say enough.
+void quiet_poppler() {
+  static std::once_flag once;
+  std::call_once(once, [] { poppler::set_debug_error_function([](const std::string&, void*) {}, nullptr); });
+}
+
+}  // namespace
+
+struct PdfDocument::Impl {
+  std::string what;
+  std::string bytes;  // keeps raw data alive for load_from_raw_data
+  PdfOptions opts;
+  std::unique_ptr<poppler::document> doc;
+  int pages = 0;
+  mutable std::mutex mu;  // poppler documents are not thread-safe
+};
+
+PdfDocument::PdfDocument(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+PdfDocument::PdfDocument(PdfDocument&&) noexcept = default;
+PdfDocument& PdfDocument::operator=(PdfDocument&&) noexcept = default;
+PdfDocument::~PdfDocument() = default;
+
+void PdfDocument::finish_open(Impl* im) {
+  PPOCR_CHECK(im->doc, im->what, ": not a readable PDF (corrupt, truncated or not a PDF)");
+  PPOCR_CHECK(!im->doc->is_locked(), im->what, ": PDF is encrypted/password-protected");
+  im->pages = im->doc->pages();
+  PPOCR_CHECK(im->pages > 0, im->what, ": PDF has no pages");
+  PPOCR_CHECK(im->opts.dpi > 0 && im->opts.dpi <= 2400, im->what, ": bad PDF render dpi ", im->opts.dpi);
+}
+
+PdfDocument PdfDocument::open_file(const std::string& path, const PdfOptions& opts) {
+  quiet_poppler();
+  auto im = std::make_unique<Impl>();
+  im->what = path;
+  im->opts = opts;
+  im->doc.reset(poppler::document::load_from_file(path));
+  finish_open(im.get());
+  return PdfDocument(std::move(im));
+}
+
+PdfDocument PdfDocument::open_memory(std::string bytes, const std::string& what, const PdfOptions& opts) {
+  quiet_poppler();
+  PPOCR_CHECK(!bytes.empty(), what, ": empty PDF data");
+  PPOCR_CHECK(bytes.size() < size_t(INT_MAX), what, ": PDF too large");
+  auto im = std::make_unique<Impl>();
+  im->what = what;
+  im->opts = opts;
+  im->bytes = std::move(bytes);
+  im->doc.reset(poppler::document::load_from_raw_data(im->bytes.data(), int(im->bytes.size())));
+  finish_open(im.get());
+  return PdfDocument(std::move(im));
+}
+
+int PdfDocument::page_count() const { return impl_->pages; }
+
+int PdfDocument::pages_to_render() const {
+  int m = impl_->opts.max_pages;
+  return m > 0 && m < impl_->pages ? m : impl_->pages;
+}
+
+const std::string& PdfDocument::name() const { return impl_->what; }
+
+cv::Mat PdfDocument::render_page(int index) const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  const auto& what = impl_->what;
+  PPOCR_CHECK(index >= 0 && index < impl_->pages, what, ": page index ", index, " out of range (", impl_->pages,
+              " pages)");
+  std::unique_ptr<poppler::page> page(impl_->doc->create_page(index));
+  PPOCR_CHECK(page, what, ": cannot read page ", index);
+  poppler::rectf box = page->page_rect();
+  double scale = impl_->opts.dpi / 72.0;
+  double w = std::ceil(box.width() * scale), h = std::ceil(box.height() * scale);
+  PPOCR_CHECK(w >= 1 && h >= 1, what, ": page ", index, " has an empty size");
+  PPOCR_CHECK(impl_->opts.max_pixels <= 0 || w * h <= double(impl_->opts.max_pixels), what, ": page ", index,
+              " would render to ", w, "x", h, " pixels, over the limit of ", impl_->opts.max_pixels);
+  poppler::page_renderer r;
+  r.set_render_hint(poppler::page_renderer::antialiasing, true);
+  r.set_render_hint(poppler::page_renderer::text_antialiasing, true);
+  r.set_image_format(poppler::image::format_argb32);
+  poppler::image img = r.render_page(page.get(), impl_->opts.dpi, impl_->opts.dpi);
+  PPOCR_CHECK(img.is_valid() && img.width() > 0 && img.height() > 0, what, ": cannot render page ", index);
+  PPOCR_CHECK(img.format() == poppler::image::format_argb32, what, ": unexpected render format on page ", index);
+  // argb32 is stored as native-endian 32-bit words: B,G,R,A in memory on little endian.
+  cv::Mat bgra(img.height(), img.width(), CV_8UC4, const_cast<char*>(img.const_data()), size_t(img.bytes_per_row()));
+  cv::Mat bgr;
+  cv::cvtColor(bgra, bgr, cv::COLOR_BGRA2BGR);
+  return bgr;
+}
+
+}  // namespace ppocr::io

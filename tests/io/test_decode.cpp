@@ -1,0 +1,203 @@
+// Image decoding from files and memory; folder listing; the lazy input stream.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "common/shared.h"
+#include "engine/error.h"
+#include "io/image_decode.h"
+#include "io/input_source.h"
+
+namespace fs = std::filesystem;
+using namespace ppocr;
+using namespace ppocr::io;
+
+namespace {
+
+cv::Mat test_image(int w = 67, int h = 41) {
+  cv::Mat m(h, w, CV_8UC3);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) m.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(x * 3), uchar(y * 5), uchar((x + y) * 2));
+  return m;
+}
+
+std::string encode(const cv::Mat& m, const std::string& ext) {
+  std::vector<uchar> buf;
+  EXPECT_TRUE(cv::imencode(ext, m, buf)) << ext;
+  return std::string(buf.begin(), buf.end());
+}
+
+void write_file(const std::string& path, const std::string& data) {
+  std::ofstream f(path, std::ios::binary);
+  f << data;
+}
+
+double max_abs_diff(const cv::Mat& a, const cv::Mat& b) {
+  cv::Mat d;
+  cv::absdiff(a, b, d);
+  double mx;
+  cv::minMaxLoc(d.reshape(1), nullptr, &mx);
+  return mx;
+}
+
+}  // namespace
+
+TEST(Decode, LosslessFormatsFromMemoryAreExact) {
+  cv::Mat img = test_image();
+  for (const char* ext : {".png", ".bmp", ".tiff", ".webp"}) {
+    std::vector<int> params;
+    if (std::string(ext) == ".webp") params = {cv::IMWRITE_WEBP_QUALITY, 101};  // lossless
+    std::vector<uchar> buf;
+    ASSERT_TRUE(cv::imencode(ext, img, buf, params));
+    cv::Mat out = decode_image(buf.data(), buf.size(), ext);
+    EXPECT_EQ(out.type(), CV_8UC3) << ext;
+    ASSERT_EQ(out.size(), img.size()) << ext;
+    EXPECT_EQ(max_abs_diff(out, img), 0) << ext;
+    ImageSize sz;
+    ASSERT_TRUE(probe_image_size(buf.data(), buf.size(), sz)) << ext;
+    EXPECT_EQ(sz.width, img.cols) << ext;
+    EXPECT_EQ(sz.height, img.rows) << ext;
+  }
+}
+
+TEST(Decode, JpegFromMemoryIsClose) {
+  cv::Mat img = test_image(120, 80);
+  std::string jpg = encode(img, ".jpg");
+  cv::Mat out = decode_image(jpg, "mem.jpg");
+  ASSERT_EQ(out.size(), img.size());
+  EXPECT_LT(cv::norm(out, img, cv::NORM_L1) / img.total() / 3, 6.0);
+  ImageSize sz;
+  ASSERT_TRUE(probe_image_size(jpg.data(), jpg.size(), sz));
+  EXPECT_EQ(sz.width, 120);
+  EXPECT_EQ(sz.height, 80);
+}
+
+TEST(Decode, GrayAlphaAnd16BitBecomeBgr8) {
+  cv::Mat gray(30, 20, CV_8UC1, cv::Scalar(77));
+  cv::Mat g = decode_image(encode(gray, ".png"), "gray.png");
+  ASSERT_EQ(g.type(), CV_8UC3);
+  EXPECT_EQ(g.at<cv::Vec3b>(3, 3), cv::Vec3b(77, 77, 77));
+
+  cv::Mat bgra(30, 20, CV_8UC4, cv::Scalar(10, 20, 30, 0));
+  cv::Mat a = decode_image(encode(bgra, ".png"), "alpha.png");
+  ASSERT_EQ(a.type(), CV_8UC3);
+  EXPECT_EQ(a.at<cv::Vec3b>(5, 5), cv::Vec3b(10, 20, 30));
+
+  cv::Mat deep(30, 20, CV_16UC3, cv::Scalar(65535, 32768, 0));
+  cv::Mat d = decode_image(encode(deep, ".png"), "deep.png");
+  ASSERT_EQ(d.type(), CV_8UC3);
+  EXPECT_EQ(d.at<cv::Vec3b>(1, 1)[0], 255);
+  EXPECT_NEAR(d.at<cv::Vec3b>(1, 1)[1], 128, 1);
+  EXPECT_EQ(d.at<cv::Vec3b>(1, 1)[2], 0);
+
+  cv::Mat deep_gray(10, 10, CV_16UC1, cv::Scalar(256 * 200));
+  cv::Mat dg = decode_image(encode(deep_gray, ".tiff"), "deep_gray.tiff");
+  ASSERT_EQ(dg.type(), CV_8UC3);
+  EXPECT_NEAR(dg.at<cv::Vec3b>(0, 0)[2], 200, 1);
+}
+
+TEST(Decode, RealFilesFromDisk) {
+  REQUIRE_SHARED("data/icdar2015/images/img_1.jpg");
+  cv::Mat m = read_image_file(ppocr::test::shared_path("data/icdar2015/images/img_1.jpg"));
+  EXPECT_EQ(m.cols, 1280);
+  EXPECT_EQ(m.rows, 720);
+  EXPECT_EQ(m.type(), CV_8UC3);
+  REQUIRE_SHARED("data/tesseract/phototest.tif");
+  cv::Mat t = read_image_file(ppocr::test::shared_path("data/tesseract/phototest.tif"));
+  EXPECT_EQ(t.type(), CV_8UC3);
+  EXPECT_GT(t.cols, 100);
+}
+
+TEST(Decode, DecompressionBombRefusedBeforeDecoding) {
+  // A PNG whose header declares 100000 x 100000 pixels (10 G pixels).
+  cv::Mat small(8, 8, CV_8UC3, cv::Scalar(1, 2, 3));
+  std::string png = encode(small, ".png");
+  auto put32 = [&](size_t off, uint32_t v) {
+    for (int i = 0; i < 4; ++i) png[off + i] = char((v >> (24 - 8 * i)) & 0xFF);
+  };
+  put32(16, 100000);
+  put32(20, 100000);
+  try {
+    decode_image(png, "bomb.png");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("exceeds the limit"), std::string::npos) << e.what();
+  }
+  // A configurable limit applies to ordinary images too.
+  DecodeOptions o;
+  o.max_pixels = 1000;
+  EXPECT_THROW(decode_image(encode(test_image(100, 100), ".png"), "big.png", o), Error);
+  EXPECT_NO_THROW(decode_image(encode(test_image(20, 20), ".png"), "ok.png", o));
+}
+
+TEST(Folder, ListsImagesSortedRecursivelySkippingPdfsAndOthers) {
+  std::string dir = ppocr::test::temp_dir("folder");
+  fs::create_directories(dir + "/sub");
+  std::string png = encode(test_image(), ".png");
+  write_file(dir + "/b.png", png);
+  write_file(dir + "/a.JPG", encode(test_image(), ".jpg"));
+  write_file(dir + "/sub/c.bmp", encode(test_image(), ".bmp"));
+  write_file(dir + "/doc.pdf", "%PDF-1.4 not really");
+  write_file(dir + "/notes.txt", "hello");
+  auto files = list_image_files(dir);
+  ASSERT_EQ(files.size(), 3u);
+  EXPECT_EQ(fs::path(files[0]).filename(), "a.JPG");
+  EXPECT_EQ(fs::path(files[1]).filename(), "b.png");
+  EXPECT_EQ(fs::path(files[2]).filename(), "c.bmp");
+}
+
+TEST(InputStream, PerItemErrorsDoNotStopTheBatch) {
+  std::string dir = ppocr::test::temp_dir("stream");
+  write_file(dir + "/1_good.png", encode(test_image(), ".png"));
+  std::string jpg = encode(test_image(), ".jpg");
+  write_file(dir + "/2_truncated.jpg", jpg.substr(0, 40));
+  write_file(dir + "/3_text.png", "this is not an image");
+  write_file(dir + "/4_good.bmp", encode(test_image(), ".bmp"));
+  InputStream s({dir, dir + "/missing.png"});
+  EXPECT_TRUE(s.is_batch());
+  std::vector<InputItem> items;
+  InputItem it;
+  while (s.next(it)) items.push_back(it);
+  ASSERT_EQ(items.size(), 5u);
+  EXPECT_TRUE(items[0].ok());
+  EXPECT_EQ(items[0].name, "1_good");
+  EXPECT_EQ(items[0].page_index, -1);
+  EXPECT_FALSE(items[1].ok());
+  EXPECT_NE(items[1].error.find("2_truncated.jpg"), std::string::npos) << items[1].error;
+  EXPECT_FALSE(items[2].ok());
+  EXPECT_NE(items[2].error.find("3_text.png"), std::string::npos) << items[2].error;
+  EXPECT_TRUE(items[3].ok());
+  EXPECT_EQ(items[3].image.size(), test_image().size());
+  EXPECT_FALSE(items[4].ok());
+  EXPECT_NE(items[4].error.find("no such file"), std::string::npos) << items[4].error;
+  EXPECT_EQ(s.done(), 5);
+}
+
+TEST(InputStream, EmptyFolderIsAnError) {
+  std::string dir = ppocr::test::temp_dir("empty");
+  InputStream s({dir});
+  InputItem it;
+  ASSERT_TRUE(s.next(it));
+  EXPECT_FALSE(it.ok());
+  EXPECT_NE(it.error.find("no image files"), std::string::npos) << it.error;
+  EXPECT_FALSE(s.next(it));
+}
+
+TEST(InputStream, MemoryImageAndLocalPathPolicy) {
+  auto items = decode_all(encode(test_image(), ".png"), "upload", InputKind::Auto);
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].input_path, "");
+  EXPECT_EQ(items[0].image.size(), test_image().size());
+  EXPECT_THROW(decode_all("garbage", "upload", InputKind::Image), Error);
+
+  InputOptions o;
+  o.allow_local_paths = false;
+  InputStream s({"/etc/passwd"}, o);
+  InputItem it;
+  ASSERT_TRUE(s.next(it));
+  EXPECT_FALSE(it.ok());
+  EXPECT_NE(it.error.find("not allowed"), std::string::npos);
+}
