@@ -116,6 +116,8 @@ TEST(Elementwise, SoftmaxAndLogSoftmax) {
   // axis 0 of a 2-D tensor (opset 13) vs the opset<13 2-D coercion at axis 0 (all elements).
   Tensor a0 = run2("Softmax", attrs({{"axis", int64_t(0)}}), {x});
   EXPECT_NEAR(a0.data<float>()[0], e / (e + 1), 1e-6);
+  expect_values(run2("Hardmax", {}, {f32({2, 3}, {1, 3, 3, 0, -1, -2})}), {2, 3}, {0, 1, 0, 1, 0, 0});
+  expect_values(run2("Hardmax", attrs({{"axis", int64_t(0)}}), {f32({2, 2}, {1, 3, 2, 0})}), {2, 2}, {0, 1, 1, 0});
   Tensor c0 = run2("Softmax", attrs({{"axis", int64_t(0)}, {"coerce_2d", int64_t(1)}}), {x});
   float total = 0;
   for (int i = 0; i < 6; ++i) total += c0.data<float>()[i];

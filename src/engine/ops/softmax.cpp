@@ -79,7 +79,35 @@ void softmax_fast(KernelContext& c) {
 }
 
 PPOCR_OP(Softmax).reference(softmax<false>).fast(softmax_fast).inputs(1, 1);
+// Hardmax: 1 at the first maximum along the axis (same axis rules), 0 elsewhere.
+void hardmax(KernelContext& c) {
+  Tensor x = as_f32(c, c.in(0));
+  const int r = x.rank();
+  const bool coerce = c.node.attrs.i("coerce_2d", 0) != 0;
+  const int axis = norm_axis(c, c.node.attrs.i("axis", coerce ? 1 : -1), std::max(r, 1));
+  int64_t outer = 1, len = 1, inner = 1;
+  for (int i = 0; i < r; ++i) {
+    if (i < axis) outer *= x.dim(i);
+    else if (i == axis || coerce) len *= x.dim(i);
+    else inner *= x.dim(i);
+  }
+  Tensor& o = c.alloc_output(0, DType::Float32, x.shape());
+  const float* px = x.data<float>();
+  float* po = o.data<float>();
+  std::fill(po, po + o.numel(), 0.f);
+  if (len == 0) return;
+  for (int64_t a = 0; a < outer; ++a)
+    for (int64_t b = 0; b < inner; ++b) {
+      const float* in = px + a * len * inner + b;
+      int64_t best = 0;
+      for (int64_t k = 1; k < len; ++k)
+        if (in[k * inner] > in[best * inner]) best = k;
+      po[a * len * inner + b + best * inner] = 1.f;
+    }
+}
+
 PPOCR_OP(LogSoftmax).reference(softmax<true>).inputs(1, 1);
+PPOCR_OP(Hardmax).reference(hardmax).inputs(1, 1);
 
 }  // namespace
 }  // namespace ppocr::engine::ops
