@@ -10,7 +10,7 @@
 namespace ppocr::engine::ops {
 
 __attribute__((always_inline)) inline float fast_exp(float x) {
-  x = x < -87.f ? -87.f : (x > 88.f ? 88.f : x);
+  x = x > -87.f ? (x < 88.f ? x : 88.f) : -87.f;  // NaN-safe: NaN maps to -87 (no UB in the int cast)
   const float t = x * 1.44269504088896341f;
   const int32_t n = static_cast<int32_t>(t + (t >= 0.f ? 0.5f : -0.5f));
   const float fn = static_cast<float>(n);
