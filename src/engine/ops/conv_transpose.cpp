@@ -266,7 +266,7 @@ void deconv_fast(KernelContext& c) {
     deconv_unpool(c, a);
     return nn::restore_dtype(c, dt);
   }
-  const bool const_w = c.input_is_constant(1) && c.in(1).dtype() == DType::Float32;
+  const bool const_w = c.input_is_constant(1);
   std::shared_ptr<DeconvPrim> p;
   auto make = [&] { return std::static_pointer_cast<void>(make_deconv(a, const_w)); };
   if (c.cache) p = std::static_pointer_cast<DeconvPrim>(c.cache->get_or_create(dnn::node_key(c, const_w ? "cw" : "w"), make));
