@@ -248,8 +248,8 @@ void conv_fast(KernelContext& c) {
   const DType dt = c.in(0).dtype();
   ConvArgs a = conv_args(c, false);
   if (!a.r.empty() && logical(a.r, a.r_nhwc) != a.y_shape) return conv_ref(c);  // broadcast residual: rare
-  const bool const_w = c.input_is_constant(1) && dt == DType::Float32 && c.in(1).dtype() == DType::Float32;
-  const bool const_b = c.input_is_constant(2) && c.in(2).dtype() == DType::Float32;
+  const bool const_w = c.input_is_constant(1);  // a.w / a.b are float32 (cast) copies either way
+  const bool const_b = c.input_is_constant(2);
   std::shared_ptr<ConvPrim> p;
   auto make = [&] { return std::static_pointer_cast<void>(make_conv(a, const_w, const_b)); };
   if (c.cache) p = std::static_pointer_cast<ConvPrim>(c.cache->get_or_create(dnn::node_key(c, const_w ? "cw" : "w"), make));

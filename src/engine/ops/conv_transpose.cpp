@@ -174,9 +174,29 @@ bool kernel_is_stride(const DeconvArgs& a) {
   return true;
 }
 
-// group == 1 and kernel == stride: per image one GEMM
+// group == 1 and kernel == stride: per image one GEMM (oneDNN matmul)
 //   T[M*KH*KW, H*W] = W^T[M*KH*KW, C] x X[C, H*W]
 // then every T column is scattered to its KH x KW output block (+ bias, activation).
+struct GemmPrim {
+  dnnl::matmul prim;
+  dnnl::memory::desc wt, x, t, scratch;
+};
+
+// The GEMM as a cached oneDNN matmul (src = W^T as a strided view of W [C, rows],
+// weights = one image's X [C, H*W], dst = T [rows, H*W]).
+std::shared_ptr<GemmPrim> make_gemm(int64_t rows, int64_t cin, int64_t hw) {
+  using dt = dnnl::memory::data_type;
+  auto p = std::make_shared<GemmPrim>();
+  p->wt = dnnl::memory::desc({rows, cin}, dt::f32, dnnl::memory::dims{1, rows});
+  p->x = dnn::plain_desc({cin, hw});
+  p->t = dnn::plain_desc({rows, hw});
+  dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(p->wt, p->x, p->t), dnn::make_attr(nn::Epilogue{}, false),
+                                  dnn::cpu());
+  p->prim = dnnl::matmul(pd);
+  p->scratch = pd.scratchpad_desc();
+  return p;
+}
+
 void deconv_gemm(KernelContext& c, const DeconvArgs& a) {
   const nn::Window& w = a.win;
   Tensor& y = c.alloc_output(0, DType::Float32, a.y_shape);
@@ -185,10 +205,14 @@ void deconv_gemm(KernelContext& c, const DeconvArgs& a) {
   Tensor t(DType::Float32, {rows, HW}, c.pool);
   const float* B = a.b.empty() ? nullptr : a.b.data<float>();
   float* T = t.data<float>();
+  auto make = [&] { return std::static_pointer_cast<void>(make_gemm(rows, a.c, HW)); };
+  auto g = std::static_pointer_cast<GemmPrim>(c.cache ? c.cache->get_or_create(dnn::node_key(c, "gemm"), make) : make());
   for (int64_t n = 0; n < a.n; ++n) {
     const float* X = a.x.data<float>() + n * a.c * HW;
-    auto st = dnnl::sgemm('T', 'N', rows, HW, a.c, 1.f, a.w.data<float>(), rows, X, HW, 0.f, T, HW);
-    if (st != dnnl::status::success) c.error("oneDNN sgemm failed");
+    dnn::execute(g->prim, g->scratch,
+                 {{DNNL_ARG_SRC, dnnl::memory(g->wt, dnn::cpu(), const_cast<float*>(a.w.data<float>()))},
+                  {DNNL_ARG_WEIGHTS, dnnl::memory(g->x, dnn::cpu(), const_cast<float*>(X))},
+                  {DNNL_ARG_DST, dnnl::memory(g->t, dnn::cpu(), T)}});
     float* Y = y.data<float>() + n * a.m * H * KH * OW;
 #pragma omp parallel for collapse(2) schedule(static)
     for (int64_t m = 0; m < a.m; ++m)
@@ -266,7 +290,7 @@ void deconv_fast(KernelContext& c) {
     deconv_unpool(c, a);
     return nn::restore_dtype(c, dt);
   }
-  const bool const_w = c.input_is_constant(1) && c.in(1).dtype() == DType::Float32;
+  const bool const_w = c.input_is_constant(1);
   std::shared_ptr<DeconvPrim> p;
   auto make = [&] { return std::static_pointer_cast<void>(make_deconv(a, const_w)); };
   if (c.cache) p = std::static_pointer_cast<DeconvPrim>(c.cache->get_or_create(dnn::node_key(c, const_w ? "cw" : "w"), make));

@@ -243,8 +243,9 @@ Tensor nhwc_to_nchw(const Tensor& t, BufferPool* pool) { return permute4(t, pool
 
 void apply_act_inplace(const Epilogue& e, float* y, int64_t n) {
   if (e.none()) return;
+  const int64_t chunk = 16384, chunks = (n + chunk - 1) / chunk;
 #pragma omp parallel for schedule(static)
-  for (int64_t i = 0; i < n; ++i) y[i] = apply_act(e, y[i]);
+  for (int64_t k = 0; k < chunks; ++k) apply_act_inplace_serial(e, y + k * chunk, std::min(chunk, n - k * chunk));
 }
 
 }  // namespace ppocr::engine::nn

@@ -394,6 +394,17 @@ bool fuse_after(Graph& g, int i, const Uses& u) {
 
 }  // namespace
 
+void constant_weights_to_f32(Graph& g) {
+  for (Node& n : g.nodes) {
+    if (n.op != "Conv" && n.op != "ConvTranspose" && n.op != "MatMul" && n.op != "Gemm") continue;
+    for (size_t k = 1; k < n.inputs.size() && k < 3; ++k) {
+      const int id = n.inputs[k];
+      if (id < 0 || !g.values[id].is_constant() || g.values[id].constant.dtype() != DType::Float16) continue;
+      n.inputs[k] = g.add_constant(g.values[id].name + "_f32", g.values[id].constant.cast(DType::Float32));
+    }
+  }
+}
+
 void remove_identities(Graph& g) {
   std::vector<char> is_output(g.values.size(), 0);
   for (int o : g.outputs) is_output[o] = 1;

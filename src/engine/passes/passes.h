@@ -7,6 +7,9 @@ namespace ppocr::engine {
 // Evaluates nodes whose inputs are all constant (reference kernels), including
 // shape subgraphs whose input shapes are fully known.
 void fold_constants(Graph& g);
+// Float16 constant weights / biases of Conv, ConvTranspose, MatMul, Gemm ->
+// float32 constants (the kernels compute in fp32; saves a cast per run).
+void constant_weights_to_f32(Graph& g);
 // Drops Identity nodes (their readers read the Identity's input instead),
 // except where the Identity produces a graph output.
 void remove_identities(Graph& g);
