@@ -285,7 +285,13 @@ static engine::Graph import_pir(const json& root, const std::string& label, cons
     if (n == "fetch") {
       if (ins.size() != 1) fail(label, ": fetch op with ", ins.size(), " inputs");
       int src = lookup(ins.at(0).at("%").get<int64_t>());
-      fetches.push_back({attrs.i("col", static_cast<int64_t>(fetches.size())), src});
+      // The output takes the fetch name (fetch_name_0, ...) through an Identity.
+      int named = g.add_value(attrs.s("name", "fetch_" + std::to_string(fetches.size())));
+      g.values[named].dtype = g.values[src].dtype;
+      g.values[named].has_shape = g.values[src].has_shape;
+      g.values[named].shape = g.values[src].shape;
+      g.add_node("Identity", g.values[named].name, {src}, {named});
+      fetches.push_back({attrs.i("col", static_cast<int64_t>(fetches.size())), named});
       continue;
     }
     if (n == "combine") {
