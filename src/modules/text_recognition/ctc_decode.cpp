@@ -1,0 +1,51 @@
+#include "modules/text_recognition/ctc_decode.h"
+
+#include <fstream>
+
+#include "engine/error.h"
+
+namespace ppocr::modules {
+
+CTCDecoder::CTCDecoder(std::vector<std::string> dict, bool use_space_char) {
+  chars_.reserve(dict.size() + 2);
+  chars_.push_back("blank");
+  for (auto& c : dict) chars_.push_back(std::move(c));
+  if (use_space_char) chars_.push_back(" ");
+}
+
+std::pair<std::string, float> CTCDecoder::decode(const float* probs, int T, int C) const {
+  PPOCR_CHECK(static_cast<size_t>(C) == chars_.size(), "CTC decode: model has ", C,
+              " classes but the dictionary gives ", chars_.size(), " (blank + characters",
+              chars_.size() && chars_.back() == " " ? " + space)" : ")");
+  std::string text;
+  double sum = 0;
+  int kept = 0;
+  int prev = -1;
+  for (int t = 0; t < T; ++t) {
+    const float* row = probs + static_cast<size_t>(t) * C;
+    int best = 0;
+    for (int c = 1; c < C; ++c)
+      if (row[c] > row[best]) best = c;
+    if (best != 0 && best != prev) {
+      text += chars_[best];
+      sum += row[best];
+      ++kept;
+    }
+    prev = best;
+  }
+  return {text, kept ? static_cast<float>(sum / kept) : 0.f};
+}
+
+std::vector<std::string> read_dict_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  PPOCR_CHECK(f.good(), "cannot open dictionary ", path);
+  std::vector<std::string> out;
+  std::string line;
+  while (std::getline(f, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    out.push_back(line);
+  }
+  return out;
+}
+
+}  // namespace ppocr::modules

@@ -1,0 +1,28 @@
+// CTC greedy decoding (PaddleX CTCLabelDecode): per time step the arg-max
+// class; repeats collapsed, blanks (class 0) dropped; score = mean of the
+// kept steps' max probabilities (0 when nothing is kept).
+#pragma once
+#include <string>
+#include <vector>
+
+namespace ppocr::modules {
+
+class CTCDecoder {
+ public:
+  // `dict`: the characters in class order after the blank; `use_space_char`
+  // appends " " as the last class (PaddleOCR's default).
+  CTCDecoder(std::vector<std::string> dict, bool use_space_char = true);
+  // Number of classes (blank + dict [+ space]).
+  size_t num_classes() const { return chars_.size(); }
+  // probs: T x C row-major (C == num_classes()).
+  std::pair<std::string, float> decode(const float* probs, int T, int C) const;
+  const std::vector<std::string>& chars() const { return chars_; }
+
+ private:
+  std::vector<std::string> chars_;  // [0] = blank
+};
+
+// Reads a dictionary file (one character per line, as PaddleOCR's *_dict.txt).
+std::vector<std::string> read_dict_file(const std::string& path);
+
+}  // namespace ppocr::modules

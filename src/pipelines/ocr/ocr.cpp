@@ -1,0 +1,290 @@
+// ppocr::OCR: the general OCR pipeline (PaddleX _OCRPipeline's flow).
+#include "ppocr/ocr.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include <opencv2/core.hpp>
+
+#include "engine/error.h"
+#include "modules/text_recognition/crop.h"
+#include "ppocr/modules.h"
+
+namespace ppocr {
+namespace {
+
+std::string model_dir_for(const std::optional<std::string>& dir, const std::optional<std::string>& name,
+                          const std::string& default_name) {
+  if (dir && !dir->empty()) return *dir;
+  return resolve_model(name && !name->empty() ? *name : default_name);
+}
+
+void check_params(const OCRParams& p) {
+  if (p.text_det_limit_side_len) PPOCR_CHECK(*p.text_det_limit_side_len > 0, "text_det_limit_side_len must be > 0");
+  if (p.text_det_limit_type)
+    PPOCR_CHECK(*p.text_det_limit_type == "min" || *p.text_det_limit_type == "max",
+                "text_det_limit_type must be 'min' or 'max', got '", *p.text_det_limit_type, "'");
+  if (p.text_det_thresh) PPOCR_CHECK(*p.text_det_thresh >= 0 && *p.text_det_thresh <= 1, "text_det_thresh must be in [0, 1]");
+  if (p.text_det_box_thresh)
+    PPOCR_CHECK(*p.text_det_box_thresh >= 0 && *p.text_det_box_thresh <= 1, "text_det_box_thresh must be in [0, 1]");
+  if (p.text_det_unclip_ratio)
+    PPOCR_CHECK(*p.text_det_unclip_ratio > 0 && *p.text_det_unclip_ratio < 100, "text_det_unclip_ratio must be in (0, 100)");
+  if (p.text_rec_score_thresh)
+    PPOCR_CHECK(*p.text_rec_score_thresh >= 0 && *p.text_rec_score_thresh <= 1, "text_rec_score_thresh must be in [0, 1]");
+}
+
+}  // namespace
+
+struct OCR::Impl {
+  OCROptions eff;
+  bool use_doc_preprocessor = false;
+  std::unique_ptr<Classification> doc_ori, textline;
+  std::unique_ptr<TextImageUnwarping> unwarp;
+  std::unique_ptr<TextDetection> det;
+  std::unique_ptr<TextRecognition> rec;
+
+  OCRResult run(const Page& page, const OCRParams& p) const;
+};
+
+OCR::OCR(const OCROptions& o) : impl_(std::make_unique<Impl>()) {
+  check_params(o);
+  auto& e = impl_->eff;
+  e = o;
+  if (e.device) {
+    std::string d = *e.device;
+    PPOCR_CHECK(d == "cpu" || d.rfind("cpu:", 0) == 0, "device '", d, "' is not supported (only cpu)");
+  }
+  if (e.precision)
+    PPOCR_CHECK(*e.precision == "fp32" || *e.precision == "fp16", "precision must be fp32 or fp16, got '", *e.precision,
+                "'");
+  e.device = e.device.value_or("cpu");
+  e.precision = e.precision.value_or("fp32");
+  e.cpu_threads = e.cpu_threads.value_or(8);
+  PPOCR_CHECK(*e.cpu_threads >= 1, "cpu_threads must be >= 1");
+  e.enable_mkldnn = e.enable_mkldnn.value_or(true);
+  e.use_doc_orientation_classify = e.use_doc_orientation_classify.value_or(true);
+  e.use_doc_unwarping = e.use_doc_unwarping.value_or(true);
+  e.use_textline_orientation = e.use_textline_orientation.value_or(true);
+  e.textline_orientation_batch_size = e.textline_orientation_batch_size.value_or(1);
+  e.text_recognition_batch_size = e.text_recognition_batch_size.value_or(1);
+  PPOCR_CHECK(*e.textline_orientation_batch_size >= 1, "textline_orientation_batch_size must be >= 1");
+  PPOCR_CHECK(*e.text_recognition_batch_size >= 1, "text_recognition_batch_size must be >= 1");
+
+  // Default names only matter for models without a directory.
+  DefaultModelNames names;
+  bool need_names = !(e.text_detection_model_dir && e.text_recognition_model_dir);
+  if (need_names || (*e.use_doc_orientation_classify && !e.doc_orientation_classify_model_dir) ||
+      (*e.use_doc_unwarping && !e.doc_unwarping_model_dir) ||
+      (*e.use_textline_orientation && !e.textline_orientation_model_dir))
+    names = default_model_names(e.lang, e.ocr_version);
+
+  ModuleOptions mo;
+  mo.cpu_threads = *e.cpu_threads;
+  mo.enable_mkldnn = *e.enable_mkldnn;
+
+  impl_->use_doc_preprocessor = *e.use_doc_orientation_classify || *e.use_doc_unwarping;
+  if (*e.use_doc_orientation_classify) {
+    e.doc_orientation_classify_model_dir = model_dir_for(e.doc_orientation_classify_model_dir,
+                                                         e.doc_orientation_classify_model_name,
+                                                         names.doc_orientation_classify);
+    ClassificationOptions co;
+    static_cast<ModuleOptions&>(co) = mo;
+    impl_->doc_ori = std::make_unique<Classification>(*e.doc_orientation_classify_model_dir, co);
+  }
+  if (*e.use_doc_unwarping) {
+    e.doc_unwarping_model_dir = model_dir_for(e.doc_unwarping_model_dir, e.doc_unwarping_model_name, names.doc_unwarping);
+    impl_->unwarp = std::make_unique<TextImageUnwarping>(*e.doc_unwarping_model_dir, mo);
+  }
+  if (*e.use_textline_orientation) {
+    e.textline_orientation_model_dir = model_dir_for(e.textline_orientation_model_dir,
+                                                     e.textline_orientation_model_name, names.textline_orientation);
+    ClassificationOptions co;
+    static_cast<ModuleOptions&>(co) = mo;
+    co.batch_size = *e.textline_orientation_batch_size;
+    impl_->textline = std::make_unique<Classification>(*e.textline_orientation_model_dir, co);
+  }
+
+  e.text_detection_model_dir = model_dir_for(e.text_detection_model_dir, e.text_detection_model_name,
+                                             names.text_detection);
+  TextDetectionOptions dopt;
+  static_cast<ModuleOptions&>(dopt) = mo;
+  dopt.limit_side_len = e.text_det_limit_side_len;
+  dopt.limit_type = e.text_det_limit_type;
+  dopt.thresh = e.text_det_thresh;
+  dopt.box_thresh = e.text_det_box_thresh;
+  dopt.unclip_ratio = e.text_det_unclip_ratio;
+  if (e.text_det_input_shape) dopt.input_shape = e.text_det_input_shape;
+  impl_->det = std::make_unique<TextDetection>(*e.text_detection_model_dir, dopt);
+  TextDetParams dp = impl_->det->params();
+  e.text_det_limit_side_len = dp.limit_side_len;
+  e.text_det_limit_type = dp.limit_type;
+  e.text_det_thresh = dp.thresh;
+  e.text_det_box_thresh = dp.box_thresh;
+  e.text_det_unclip_ratio = dp.unclip_ratio;
+
+  e.text_recognition_model_dir = model_dir_for(e.text_recognition_model_dir, e.text_recognition_model_name,
+                                               names.text_recognition);
+  TextRecognitionOptions ropt;
+  static_cast<ModuleOptions&>(ropt) = mo;
+  ropt.batch_size = *e.text_recognition_batch_size;
+  ropt.input_shape = e.text_rec_input_shape;
+  impl_->rec = std::make_unique<TextRecognition>(*e.text_recognition_model_dir, ropt);
+  e.text_rec_score_thresh = e.text_rec_score_thresh.value_or(0.0f);
+}
+
+OCR::~OCR() = default;
+
+const OCROptions& OCR::effective_options() const { return impl_->eff; }
+
+OCRResult OCR::Impl::run(const Page& page, const OCRParams& p) const {
+  check_params(p);
+  PPOCR_CHECK(!page.image.empty(), "empty image", page.input_path.empty() ? "" : " from " + page.input_path);
+  OCRResult r;
+  r.input_path = page.input_path;
+  r.page_index = page.page_index;
+  r.name = page.name;
+
+  // Model settings, as PaddleX's get_model_settings.
+  bool use_pre;
+  if (!p.use_doc_orientation_classify && !p.use_doc_unwarping) use_pre = use_doc_preprocessor;
+  else use_pre = p.use_doc_orientation_classify.value_or(false) || p.use_doc_unwarping.value_or(false);
+  bool use_tl = p.use_textline_orientation.value_or(*eff.use_textline_orientation);
+  r.use_doc_preprocessor = use_pre;
+  r.use_textline_orientation = use_tl;
+
+  cv::Mat img = to_bgr8(page.image);
+  if (use_pre) {
+    DocPreprocessorResult d;
+    d.use_doc_orientation_classify = p.use_doc_orientation_classify.value_or(*eff.use_doc_orientation_classify);
+    d.use_doc_unwarping = p.use_doc_unwarping.value_or(*eff.use_doc_unwarping);
+    PPOCR_CHECK(!d.use_doc_orientation_classify || doc_ori,
+                "use_doc_orientation_classify was requested, but the pipeline was built without it");
+    PPOCR_CHECK(!d.use_doc_unwarping || unwarp, "use_doc_unwarping was requested, but the pipeline was built without it");
+    if (d.use_doc_orientation_classify) {
+      auto c = doc_ori->predict({img}).at(0);
+      try {
+        d.angle = std::stoi(c.label_name);
+      } catch (const std::exception&) {
+        fail("document orientation model: label '", c.label_name, "' is not an angle");
+      }
+      img = rotate_upright(img, d.angle);
+    }
+    if (d.use_doc_unwarping) img = unwarp->predict(img).doctr_img;
+    d.output_img = img;
+    r.doc_preprocessor_res = d;
+  }
+  PPOCR_CHECK(!use_tl || textline, "use_textline_orientation was requested, but the pipeline was built without it");
+
+  TextDetectionOptions ov;
+  ov.limit_side_len = p.text_det_limit_side_len;
+  ov.limit_type = p.text_det_limit_type;
+  ov.thresh = p.text_det_thresh;
+  ov.box_thresh = p.text_det_box_thresh;
+  ov.unclip_ratio = p.text_det_unclip_ratio;
+  r.text_det_params = det->params(&ov);
+  TextDetectionResult dr = det->predict(img, &ov);
+  r.dt_polys = dr.dt_polys;
+  r.dt_scores = dr.dt_scores;
+  r.text_rec_score_thresh = p.text_rec_score_thresh.value_or(*eff.text_rec_score_thresh);
+  r.image = img;
+
+  std::vector<cv::Mat> crops;
+  crops.reserve(r.dt_polys.size());
+  for (const auto& poly : r.dt_polys) crops.push_back(modules::crop_text_line(img, poly));
+  if (use_tl && !crops.empty()) {
+    auto cls = textline->predict(crops);
+    for (size_t i = 0; i < crops.size(); ++i) {
+      r.textline_orientation_angles.push_back(cls[i].class_id);
+      if (cls[i].class_id == 1) cv::rotate(crops[i], crops[i], cv::ROTATE_180);
+    }
+  } else {
+    r.textline_orientation_angles.assign(crops.size(), -1);
+  }
+  if (!crops.empty()) {
+    auto rec_res = rec->predict(crops);
+    for (size_t i = 0; i < crops.size(); ++i) {
+      if (rec_res[i].rec_score < r.text_rec_score_thresh) continue;
+      r.rec_texts.push_back(rec_res[i].rec_text);
+      r.rec_scores.push_back(rec_res[i].rec_score);
+      r.rec_polys.push_back(r.dt_polys[i]);
+    }
+  }
+  for (const auto& poly : r.rec_polys) {
+    int x0 = poly[0].x, y0 = poly[0].y, x1 = x0, y1 = y0;
+    for (const auto& pt : poly) {
+      x0 = std::min(x0, pt.x); x1 = std::max(x1, pt.x);
+      y0 = std::min(y0, pt.y); y1 = std::max(y1, pt.y);
+    }
+    r.rec_boxes.push_back({x0, y0, x1, y1});
+  }
+  return r;
+}
+
+OCRResult OCR::predict_page(const Page& page, const OCRParams& params) const { return impl_->run(page, params); }
+
+void OCR::predict_iter(const std::vector<Input>& inputs, const std::function<bool(OCRResult&&)>& sink,
+                       const OCRParams& params) const {
+  check_params(params);
+  for (const auto& in : inputs) {
+    bool go_on = true;
+    load_input(in, [&](Page&& page) {
+      go_on = sink(impl_->run(page, params));
+      return go_on;
+    });
+    if (!go_on) return;
+  }
+}
+
+std::vector<OCRResult> OCR::predict(const std::vector<Input>& inputs, const OCRParams& params) const {
+  std::vector<OCRResult> out;
+  predict_iter(inputs, [&](OCRResult&& r) {
+    out.push_back(std::move(r));
+    return true;
+  }, params);
+  return out;
+}
+
+std::vector<OCRResult> OCR::predict(const Input& input, const OCRParams& params) const {
+  return predict(std::vector<Input>{input}, params);
+}
+
+std::string OCR::export_paddlex_config_yaml() const {
+  const auto& e = impl_->eff;
+  auto q = [](const std::optional<std::string>& s) { return s ? "\"" + *s + "\"" : std::string("null"); };
+  auto b = [](const std::optional<bool>& v) { return v.value_or(false) ? "True" : "False"; };
+  std::ostringstream y;
+  y << "pipeline_name: OCR\n"
+    << "text_type: general\n"
+    << "use_doc_preprocessor: " << b(impl_->use_doc_preprocessor) << "\n"
+    << "use_textline_orientation: " << b(e.use_textline_orientation) << "\n"
+    << "SubPipelines:\n  DocPreprocessor:\n    pipeline_name: doc_preprocessor\n"
+    << "    use_doc_orientation_classify: " << b(e.use_doc_orientation_classify) << "\n"
+    << "    use_doc_unwarping: " << b(e.use_doc_unwarping) << "\n"
+    << "    SubModules:\n      DocOrientationClassify:\n        module_name: doc_text_orientation\n"
+    << "        model_name: " << q(e.doc_orientation_classify_model_name) << "\n"
+    << "        model_dir: " << q(e.doc_orientation_classify_model_dir) << "\n"
+    << "      DocUnwarping:\n        module_name: image_unwarping\n"
+    << "        model_name: " << q(e.doc_unwarping_model_name) << "\n"
+    << "        model_dir: " << q(e.doc_unwarping_model_dir) << "\n"
+    << "SubModules:\n  TextDetection:\n    module_name: text_detection\n"
+    << "    model_name: " << q(e.text_detection_model_name) << "\n"
+    << "    model_dir: " << q(e.text_detection_model_dir) << "\n"
+    << "    limit_side_len: " << *e.text_det_limit_side_len << "\n"
+    << "    limit_type: " << *e.text_det_limit_type << "\n"
+    << "    max_side_limit: 4000\n"
+    << "    thresh: " << *e.text_det_thresh << "\n"
+    << "    box_thresh: " << *e.text_det_box_thresh << "\n"
+    << "    unclip_ratio: " << *e.text_det_unclip_ratio << "\n"
+    << "  TextLineOrientation:\n    module_name: textline_orientation\n"
+    << "    model_name: " << q(e.textline_orientation_model_name) << "\n"
+    << "    model_dir: " << q(e.textline_orientation_model_dir) << "\n"
+    << "    batch_size: " << *e.textline_orientation_batch_size << "\n"
+    << "  TextRecognition:\n    module_name: text_recognition\n"
+    << "    model_name: " << q(e.text_recognition_model_name) << "\n"
+    << "    model_dir: " << q(e.text_recognition_model_dir) << "\n"
+    << "    batch_size: " << *e.text_recognition_batch_size << "\n"
+    << "    score_thresh: " << *e.text_rec_score_thresh << "\n";
+  return y.str();
+}
+
+}  // namespace ppocr

@@ -1,0 +1,124 @@
+#include "pipelines/ocr/visualize.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+#include <random>
+
+#include <opencv2/imgproc.hpp>
+#ifdef PPOCR_HAVE_FREETYPE
+#include <opencv2/freetype.hpp>
+#endif
+
+namespace ppocr::pipelines {
+namespace {
+
+double dist(cv::Point a, cv::Point b) { return std::hypot(double(a.x - b.x), double(a.y - b.y)); }
+
+struct Font {
+  std::mutex mu;  // FreeType2 objects are not thread-safe
+#ifdef PPOCR_HAVE_FREETYPE
+  cv::Ptr<cv::freetype::FreeType2> ft;
+#endif
+  Font() {
+#ifdef PPOCR_HAVE_FREETYPE
+    std::string path = vis_font_path();
+    if (!path.empty()) {
+      try {
+        ft = cv::freetype::createFreeType2();
+        ft->loadFontData(path, 0);
+      } catch (const cv::Exception&) {
+        ft.release();
+      }
+    }
+#endif
+  }
+};
+
+Font& font() {
+  static Font f;
+  return f;
+}
+
+// White image of w x h with `text` in black, as large as fits.
+cv::Mat text_image(const std::string& text, int w, int h) {
+  cv::Mat img(h, w, CV_8UC3, cv::Scalar(255, 255, 255));
+  if (text.empty() || w < 2 || h < 2) return img;
+  Font& f = font();
+  std::lock_guard<std::mutex> lk(f.mu);
+#ifdef PPOCR_HAVE_FREETYPE
+  if (f.ft) {
+    int size = std::max(1, static_cast<int>(h * 0.99));
+    int base = 0;
+    cv::Size ts = f.ft->getTextSize(text, size, -1, &base);
+    if (ts.width > w) {
+      size = std::max(1, static_cast<int>(size * double(w) / ts.width));
+      ts = f.ft->getTextSize(text, size, -1, &base);
+    }
+    f.ft->putText(img, text, cv::Point(0, std::max(0, (h - ts.height) / 2)), size, cv::Scalar(0, 0, 0), -1,
+                  cv::LINE_AA, false);
+    return img;
+  }
+#endif
+  double scale = h / 30.0;
+  int base = 0;
+  cv::Size ts = cv::getTextSize(text, cv::FONT_HERSHEY_SIMPLEX, scale, 1, &base);
+  if (ts.width > w) scale *= double(w) / ts.width;
+  cv::putText(img, text, cv::Point(0, h - std::max(1, h / 5)), cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(0, 0, 0),
+              1, cv::LINE_AA);
+  return img;
+}
+
+}  // namespace
+
+std::string vis_font_path() {
+  if (const char* env = std::getenv("PPOCR_FONT"))
+    if (std::filesystem::exists(env)) return env;
+  for (const char* p : {"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+                        "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+                        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"})
+    if (std::filesystem::exists(p)) return p;
+  return "";
+}
+
+cv::Mat draw_ocr(const cv::Mat& image, const std::vector<Polygon>& polys, const std::vector<std::string>& texts) {
+  const int h = image.rows, w = image.cols;
+  cv::Mat left = image.clone();
+  cv::Mat right(h, w, CV_8UC3, cv::Scalar(255, 255, 255));
+  std::mt19937 rng(0);
+  std::uniform_int_distribution<int> u(0, 255);
+  for (size_t i = 0; i < polys.size(); ++i) {
+    const Polygon& p = polys[i];
+    if (p.size() < 3) continue;
+    cv::Scalar color(u(rng), u(rng), u(rng));
+    cv::fillPoly(left, std::vector<Polygon>{p}, color);
+    if (i < texts.size() && p.size() == 4) {
+      int bw = static_cast<int>(std::max(dist(p[0], p[1]), dist(p[2], p[3])));
+      int bh = static_cast<int>(std::max(dist(p[0], p[3]), dist(p[1], p[2])));
+      if (bw >= 2 && bh >= 2) {
+        bool vertical = bh > 2 * bw && bh > 30;
+        cv::Mat timg = vertical ? text_image(texts[i], bh, bw) : text_image(texts[i], bw, bh);
+        if (vertical) cv::rotate(timg, timg, cv::ROTATE_90_CLOCKWISE);
+        cv::Point2f src[4] = {{0.f, 0.f}, {float(timg.cols), 0.f}, {float(timg.cols), float(timg.rows)},
+                              {0.f, float(timg.rows)}};
+        cv::Point2f dst[4] = {p[0], p[1], p[2], p[3]};
+        cv::Mat m = cv::getPerspectiveTransform(src, dst);
+        cv::Mat warped;
+        cv::warpPerspective(timg, warped, m, right.size(), cv::INTER_NEAREST, cv::BORDER_CONSTANT,
+                            cv::Scalar(255, 255, 255));
+        cv::min(right, warped, right);
+      }
+    }
+    cv::polylines(right, std::vector<Polygon>{p}, true, color, 1);
+  }
+  cv::Mat blended;
+  cv::addWeighted(image, 0.5, left, 0.5, 0, blended);
+  cv::Mat out(h, 2 * w, CV_8UC3);
+  blended.copyTo(out(cv::Rect(0, 0, w, h)));
+  right.copyTo(out(cv::Rect(w, 0, w, h)));
+  return out;
+}
+
+}  // namespace ppocr::pipelines
