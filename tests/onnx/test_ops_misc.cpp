@@ -126,3 +126,29 @@ TEST(Lstm, ReverseWithoutBiasOrStates) {
   EXPECT_THROW(run("LSTM", attrs({{"hidden_size", int64_t(5)}}), {X, W, R}), Error);
   EXPECT_THROW(run("LSTM", {}, {X, rnd({1, 4 * H, I + 1}, 1), R}), Error);
 }
+
+TEST(Lstm, Layout1AndSequenceLens) {
+  const int64_t T = 4, N = 2, I = 3, H = 2;
+  Tensor X = rnd({T, N, I}, 41), W = rnd({1, 4 * H, I}, 42), R = rnd({1, 4 * H, H}, 43);
+  Attrs a = attrs({{"hidden_size", H}});
+  auto ref = run("LSTM", a, {X, W, R}, false, 2);
+  // layout 1: X [N, T, I] -> Y [N, T, 1, H], Y_h [N, 1, H]
+  Tensor Xb = run("Transpose", attrs({{"perm", std::vector<int64_t>{1, 0, 2}}}), {X})[0];
+  Attrs a1 = attrs({{"hidden_size", H}, {"layout", int64_t(1)}});
+  auto l1 = run("LSTM", a1, {Xb, W, R}, false, 2);
+  ASSERT_EQ(l1[0].shape(), (Shape{N, T, 1, H}));
+  for (int64_t t = 0; t < T; ++t)
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t h = 0; h < H; ++h)
+        EXPECT_FLOAT_EQ(l1[0].data<float>()[(n * T + t) * H + h], ref[0].data<float>()[(t * N + n) * H + h]);
+  EXPECT_EQ(l1[1].shape(), (Shape{N, 1, H}));
+  // sequence_lens: batch 0 stops after 2 steps (zeros after, Y_h = step 1), batch 1 runs all 4.
+  auto sl = run("LSTM", a, {X, W, R, Tensor(), Tensor::from_vector<int32_t>({2}, {2, 4})}, false, 2);
+  for (int64_t h = 0; h < H; ++h) {
+    EXPECT_FLOAT_EQ(sl[0].data<float>()[(1 * N + 0) * H + h], ref[0].data<float>()[(1 * N + 0) * H + h]);
+    EXPECT_EQ(sl[0].data<float>()[(2 * N + 0) * H + h], 0.f);
+    EXPECT_FLOAT_EQ(sl[1].data<float>()[0 * H + h], ref[0].data<float>()[(1 * N + 0) * H + h]);
+    EXPECT_FLOAT_EQ(sl[1].data<float>()[1 * H + h], ref[1].data<float>()[1 * H + h]);
+  }
+  EXPECT_THROW(run("LSTM", a, {X, W, R, Tensor(), Tensor::from_vector<int32_t>({2}, {2, 5})}), Error);
+}

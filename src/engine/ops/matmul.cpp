@@ -99,6 +99,8 @@ struct MatMulPrim {
   dnnl::matmul prim;
   dnnl::memory::desc a, b, y, bias, scratch;
   bool use_bias = false;
+  dnnl::memory packed_b;  // constant B in the primitive's preferred layout
+  bool b_packed = false;
 };
 
 // A bias of shape [N] / [1,..,1,N] goes to oneDNN's bias argument.
@@ -110,10 +112,12 @@ bool row_bias(const MatMulArgs& r) {
   return !s.empty() && s.back() == r.n;
 }
 
-std::shared_ptr<MatMulPrim> make_matmul(const MatMulArgs& r) {
+std::shared_ptr<MatMulPrim> make_matmul(const MatMulArgs& r, bool const_b) {
   auto p = std::make_shared<MatMulPrim>();
   p->a = dnn::plain_desc(r.a3);
   p->b = dnn::plain_desc(r.b3);
+  const dnnl::memory::desc b_user = p->b;
+  if (const_b) p->b = dnnl::memory::desc(dnn::dims_of(r.b3), dnnl::memory::data_type::f32, dnnl::memory::format_tag::any);
   p->y = dnn::plain_desc(r.y_full);
   p->use_bias = row_bias(r);
   dnnl::primitive_attr attr = dnn::make_attr(r.epi, false);
@@ -128,6 +132,14 @@ std::shared_ptr<MatMulPrim> make_matmul(const MatMulArgs& r) {
   dnnl::matmul::primitive_desc pd(desc, attr, dnn::cpu());
   p->prim = dnnl::matmul(pd);
   p->scratch = pd.scratchpad_desc();
+  if (const_b) {
+    p->b = pd.weights_desc();
+    p->packed_b = dnnl::memory(p->b, dnn::cpu());
+    dnnl::memory src(b_user, dnn::cpu(), const_cast<void*>(r.b.raw()));
+    dnnl::reorder(src, p->packed_b).execute(dnn::stream(), src, p->packed_b);
+    dnn::stream().wait();
+    p->b_packed = true;
+  }
   return p;
 }
 
@@ -135,13 +147,17 @@ void matmul_fast(KernelContext& c) {
   const DType dt = c.in(0).dtype();
   MatMulArgs r = matmul_args(c);
   if (r.m == 0 || r.n == 0 || r.k == 0 || r.y_full.size() > 12) return matmul_ref(c);
+  // A constant B is packed once per (node, shapes) into oneDNN's preferred layout.
+  const bool const_b = c.cache && c.input_is_constant(1) && c.in(1).dtype() == DType::Float32;
   std::shared_ptr<MatMulPrim> p;
-  auto make = [&] { return std::static_pointer_cast<void>(make_matmul(r)); };
-  if (c.cache) p = std::static_pointer_cast<MatMulPrim>(c.cache->get_or_create(dnn::node_key(c), make));
-  else p = make_matmul(r);
+  auto make = [&] { return std::static_pointer_cast<void>(make_matmul(r, const_b)); };
+  if (c.cache) p = std::static_pointer_cast<MatMulPrim>(c.cache->get_or_create(dnn::node_key(c, const_b ? "cb" : "b"), make));
+  else p = make_matmul(r, false);
   Tensor& y = c.alloc_output(0, DType::Float32, r.y_shape);
   std::unordered_map<int, dnnl::memory> args{
-      {DNNL_ARG_SRC, dnn::wrap(p->a, r.a)}, {DNNL_ARG_WEIGHTS, dnn::wrap(p->b, r.b)}, {DNNL_ARG_DST, dnn::wrap(p->y, y)}};
+      {DNNL_ARG_SRC, dnn::wrap(p->a, r.a)},
+      {DNNL_ARG_WEIGHTS, p->b_packed ? p->packed_b : dnn::wrap(p->b, r.b)},
+      {DNNL_ARG_DST, dnn::wrap(p->y, y)}};
   if (p->use_bias) args[DNNL_ARG_BIAS] = dnn::wrap(p->bias, r.bias);
   dnn::execute(p->prim, p->scratch, args);
   if (!r.bias.empty() && !p->use_bias) {
