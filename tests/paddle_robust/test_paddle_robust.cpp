@@ -164,7 +164,7 @@ TEST(PaddleRobust, PirJsonMutated) {
                                          nullptr, nlohmann::json::array(), nlohmann::json::object(), true};
   const engine::Shape in{1, 3, 80, 160};
   int errors = 0;
-  for (int trial = 0; trial < 150; ++trial) {
+  for (int trial = 0; trial < 100; ++trial) {
     nlohmann::json j = root;
     const auto& p = leaves[rng() % leaves.size()];
     if (p.empty()) continue;
@@ -179,7 +179,7 @@ TEST(PaddleRobust, PirJsonMutated) {
     std::string b = j.dump();
     errors += !try_model([&] { return import_paddle3_bytes(b, "mutated", weights); }, in);
   }
-  EXPECT_GT(errors, 30);
+  EXPECT_GT(errors, 20);
 }
 
 TEST(PaddleRobust, UnknownOperatorIsNamed) {
