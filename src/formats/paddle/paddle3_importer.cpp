@@ -80,6 +80,13 @@ const std::map<std::string, PirOp>& pir_ops() {
       {"stack", {"stack", {"X"}, {"Out"}}},
       {"split", {"split", {"X", "SectionsTensorList", "AxisTensor"}, {"Out"}}},
       {"split_with_num", {"split", {"X", "AxisTensor"}, {"Out"}}},
+      {"mean", {"reduce_mean", {"X", "AxesTensor"}, {"Out"}}},
+      {"sum", {"reduce_sum", {"X", "AxesTensor"}, {"Out"}}},
+      {"max", {"reduce_max", {"X", "AxesTensor"}, {"Out"}}},
+      {"min", {"reduce_min", {"X", "AxesTensor"}, {"Out"}}},
+      {"argmax", {"arg_max", {"X", "AxisTensor"}, {"Out"}}},
+      {"pow", {"pow", {"X"}, {"Out"}}},
+      {"rsqrt", {"rsqrt", {"X"}, {"Out"}}},
       {"full", {"fill_constant", {}, {"Out"}}},
       {"full_int_array", {"full_int_array", {}, {"Out"}}},
   };
