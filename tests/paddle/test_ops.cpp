@@ -299,3 +299,42 @@ TEST(PaddleOps, GridSampleIdentityAndShift) {
     expect_values(p.run(in), {1, 2, H, W}, want);
   }
 }
+
+TEST(PaddleOps, ReduceMeanSumAndArgmax) {
+  Pir p;
+  int x = p.data({2, 3});
+  int ax = p.ints({1});
+  int mean = p.op("mean", {x, ax}, {{"keepdim", a_b(false)}}, {2});
+  int all = p.op("sum", {x}, {{"keepdim", a_b(false)}}, {});
+  int both = p.op("add", {mean, all}, {}, {2});
+  int am_axis = p.op("full", {}, {{"shape", {{"#", "1.a_intarray"}, {"D", {1}}}}, {"value", a_f(1.0)},
+                                  {"dtype", {{"#", "1.a_dtype"}, {"D", "int64"}}}}, {1}, "0.t_i64");
+  int am = p.op("argmax", {x, am_axis}, {{"keepdims", a_b(false)}, {"flatten", a_b(false)}}, {2}, "0.t_i64");
+  int amf = p.op("cast", {am}, {{"dtype", {{"#", "1.a_dtype"}, {"D", "float32"}}}}, {2});
+  p.fetch(p.op("add", {both, amf}, {}, {2}));
+  Tensor in = Tensor::from_vector<float>({2, 3}, {1, 5, 3, 9, 2, 4});
+  // mean per row (3, 5) + total sum (24) + argmax per row (1, 0)
+  expect_values(p.run(in), {2}, {3.f + 24.f + 1.f, 5.f + 24.f + 0.f});
+}
+
+TEST(PaddleOps, SplitIntoVectorAndConcatBack) {
+  // pd_op.split gives a vector that builtin.split takes apart; builtin.combine
+  // builds the vector pd_op.concat reads (here in swapped order).
+  Pir p;
+  int x = p.data({1, 5});
+  int sections = p.ints({2, -1});
+  int axis = p.op("full", {}, {{"shape", {{"#", "1.a_intarray"}, {"D", {1}}}}, {"value", a_f(1.0)},
+                               {"dtype", {{"#", "1.a_dtype"}, {"D", "int32"}}}}, {1}, "0.t_i32");
+  int vec = p.next++;
+  p.ops.push_back({{"#", "1.split"}, {"A", json::array()},
+                   {"I", json::array({{{"%", x}}, {{"%", sections}}, {{"%", axis}}})},
+                   {"O", json::array({{{"%", vec}, {"TT", {{"#", "0.t_vec"}, {"D", json::array()}}}}})}});
+  int a = p.next++, b = p.next++;
+  p.ops.push_back({{"#", "0.split"}, {"A", json::array()}, {"I", json::array({{{"%", vec}}})},
+                   {"O", json::array({{{"%", a}, {"TT", Pir::type({1, 2})}}, {{"%", b}, {"TT", Pir::type({1, 3})}}})}});
+  int comb = p.next++;
+  p.ops.push_back({{"#", "0.combine"}, {"A", json::array()}, {"I", json::array({{{"%", b}}, {{"%", a}}})},
+                   {"O", json::array({{{"%", comb}, {"TT", {{"#", "0.t_vec"}, {"D", json::array()}}}}})}});
+  p.fetch(p.op("concat", {comb, axis}, {}, {1, 5}));
+  expect_values(p.run(iota({1, 5})), {1, 5}, {2, 3, 4, 0, 1});
+}

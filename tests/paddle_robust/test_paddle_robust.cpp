@@ -101,13 +101,14 @@ TEST(PaddleRobust, PdmodelTruncatedAndFlipped) {
   const engine::Shape in{1, 3, 48, 192};
   ASSERT_TRUE(try_model([&] { return import_paddle2_bytes(bytes, "ok", weights); }, in));
   int errors = 0;
-  for (size_t cut : cut_points(bytes.size(), 64, 60)) {
+  auto cuts = cut_points(bytes.size(), 32, 40);
+  for (size_t cut : cuts) {
     std::string b = bytes.substr(0, cut);
     errors += !try_model([&] { return import_paddle2_bytes(b, "cut", weights); }, in);
   }
-  EXPECT_GT(errors, 100);
+  EXPECT_GT(errors, static_cast<int>(cuts.size() * 8 / 10));
   std::mt19937 rng(42);
-  for (int trial = 0; trial < 150; ++trial) {
+  for (int trial = 0; trial < 80; ++trial) {
     std::string b = bytes;
     for (int f = 0; f < 1 + trial % 3; ++f) {
       size_t pos = rng() % b.size();
@@ -124,12 +125,12 @@ TEST(PaddleRobust, PirJsonTruncatedAndFlipped) {
   auto weights = weights_from_tensors(read_pdiparams(dir + "/inference.pdiparams"), "ori.pdiparams");
   const engine::Shape in{1, 3, 80, 160};
   ASSERT_TRUE(try_model([&] { return import_paddle3_bytes(bytes, "ok", weights); }, in));
-  for (size_t cut : cut_points(bytes.size(), 32, 60)) {
+  for (size_t cut : cut_points(bytes.size(), 16, 40)) {
     std::string b = bytes.substr(0, cut);
     EXPECT_FALSE(try_model([&] { return import_paddle3_bytes(b, "cut", weights); }, in)) << cut;
   }
   std::mt19937 rng(7);
-  for (int trial = 0; trial < 150; ++trial) {
+  for (int trial = 0; trial < 80; ++trial) {
     std::string b = bytes;
     for (int f = 0; f < 1 + trial % 3; ++f) {
       size_t pos = rng() % b.size();
@@ -163,7 +164,7 @@ TEST(PaddleRobust, PirJsonMutated) {
                                          nullptr, nlohmann::json::array(), nlohmann::json::object(), true};
   const engine::Shape in{1, 3, 80, 160};
   int errors = 0;
-  for (int trial = 0; trial < 250; ++trial) {
+  for (int trial = 0; trial < 100; ++trial) {
     nlohmann::json j = root;
     const auto& p = leaves[rng() % leaves.size()];
     if (p.empty()) continue;
@@ -178,7 +179,7 @@ TEST(PaddleRobust, PirJsonMutated) {
     std::string b = j.dump();
     errors += !try_model([&] { return import_paddle3_bytes(b, "mutated", weights); }, in);
   }
-  EXPECT_GT(errors, 50);
+  EXPECT_GT(errors, 20);
 }
 
 TEST(PaddleRobust, UnknownOperatorIsNamed) {

@@ -1,6 +1,7 @@
 // Shape and layout ops: reshape2, flatten(_contiguous_range), transpose2,
 // squeeze2, unsqueeze2, slice, strided_slice, shape, gather, concat, split,
 // stack, fill_constant / full / full_int_array.
+#include <algorithm>
 #include <cstdlib>
 
 #include "formats/paddle/convert_util.h"
@@ -193,13 +194,17 @@ static void split(Builder& b, const PdOp& op) {
 
 static Tensor filled(DType dt, const engine::Shape& shape, double value) {
   Tensor t(dt, shape);
+  if (dt != DType::Float32) {  // keep the integer conversions defined
+    if (!(value == value)) value = 0;
+    value = std::min(std::max(value, -9.2e18), 9.2e18);
+  }
   for (int64_t i = 0; i < t.numel(); ++i) {
     switch (dt) {
       case DType::Float32: t.data<float>()[i] = static_cast<float>(value); break;
       case DType::Int64: t.data<int64_t>()[i] = static_cast<int64_t>(value); break;
-      case DType::Int32: t.data<int32_t>()[i] = static_cast<int32_t>(value); break;
-      case DType::Int8: t.data<int8_t>()[i] = static_cast<int8_t>(value); break;
-      case DType::UInt8: t.data<uint8_t>()[i] = static_cast<uint8_t>(value); break;
+      case DType::Int32: t.data<int32_t>()[i] = static_cast<int32_t>(static_cast<int64_t>(value)); break;
+      case DType::Int8: t.data<int8_t>()[i] = static_cast<int8_t>(static_cast<int64_t>(value)); break;
+      case DType::UInt8: t.data<uint8_t>()[i] = static_cast<uint8_t>(static_cast<int64_t>(value)); break;
       case DType::Bool: t.data<bool>()[i] = value != 0; break;
       default: fail("fill_constant: unsupported type");
     }

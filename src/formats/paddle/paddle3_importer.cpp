@@ -80,6 +80,13 @@ const std::map<std::string, PirOp>& pir_ops() {
       {"stack", {"stack", {"X"}, {"Out"}}},
       {"split", {"split", {"X", "SectionsTensorList", "AxisTensor"}, {"Out"}}},
       {"split_with_num", {"split", {"X", "AxisTensor"}, {"Out"}}},
+      {"mean", {"reduce_mean", {"X", "AxesTensor"}, {"Out"}}},
+      {"sum", {"reduce_sum", {"X", "AxesTensor"}, {"Out"}}},
+      {"max", {"reduce_max", {"X", "AxesTensor"}, {"Out"}}},
+      {"min", {"reduce_min", {"X", "AxesTensor"}, {"Out"}}},
+      {"argmax", {"arg_max", {"X", "AxisTensor"}, {"Out"}}},
+      {"pow", {"pow", {"X"}, {"Out"}}},
+      {"rsqrt", {"rsqrt", {"X"}, {"Out"}}},
       {"full", {"fill_constant", {}, {"Out"}}},
       {"full_int_array", {"full_int_array", {}, {"Out"}}},
   };
@@ -162,6 +169,11 @@ std::string op_name(const json& op) {
   return n;
 }
 
+bool is_builtin(const json& op) {
+  std::string n = op.at("#").get<std::string>();
+  return n == "p" || n.rfind("0.", 0) == 0 || n.rfind("builtin.", 0) == 0;
+}
+
 // Value id and dense-tensor type of an op result entry {"%": id, "TT": type}.
 struct Result {
   int64_t id = 0;
@@ -239,7 +251,8 @@ static engine::Graph import_pir(const json& root, const std::string& label, cons
       const json& o = op.at("O");
       params.push_back({pname, result(o.is_array() ? o.at(0) : o)});
       if (!params.back().r.tensor) fail(label, ": parameter ", pname, " is not a dense tensor");
-    } else if (n != "data" && n != "fetch" && n != "combine" && n != "split" && !pir_ops().count(n)) {
+    } else if (is_builtin(op) ? (n != "combine" && n != "split" && n != "shadow_output")
+                              : (n != "data" && n != "feed" && n != "fetch" && !pir_ops().count(n))) {
       unknown.insert(op.at("#").get<std::string>());
     }
   }
@@ -277,18 +290,26 @@ static engine::Graph import_pir(const json& root, const std::string& label, cons
     const json& ins = op.contains("I") ? op.at("I") : json::array();
     const json& outs = op.contains("O") ? op.at("O") : json::array();
     if (!ins.is_array() || !outs.is_array()) fail(label, ": op ", n, ": inputs/outputs are not lists");
-    if (n == "data") {
+    if (n == "data" || n == "feed") {
       if (outs.size() != 1) fail(label, ": data op with ", outs.size(), " results");
       g.inputs.push_back(define(result(outs.at(0)), attrs.s("name", "x")));
       continue;
     }
-    if (n == "fetch") {
+    bool shadow = is_builtin(op) && n == "shadow_output";
+    if (n == "fetch" || shadow) {
       if (ins.size() != 1) fail(label, ": fetch op with ", ins.size(), " inputs");
+      if (shadow) attrs.set("name", attrs.s("output_name", "output_" + std::to_string(fetches.size())));
       int src = lookup(ins.at(0).at("%").get<int64_t>());
-      fetches.push_back({attrs.i("col", static_cast<int64_t>(fetches.size())), src});
+      // The output takes the fetch name (fetch_name_0, ...) through an Identity.
+      int named = g.add_value(attrs.s("name", "fetch_" + std::to_string(fetches.size())));
+      g.values[named].dtype = g.values[src].dtype;
+      g.values[named].has_shape = g.values[src].has_shape;
+      g.values[named].shape = g.values[src].shape;
+      g.add_node("Identity", g.values[named].name, {src}, {named});
+      fetches.push_back({attrs.i("col", static_cast<int64_t>(fetches.size())), named});
       continue;
     }
-    if (n == "combine") {
+    if (is_builtin(op) && n == "combine") {
       if (outs.size() != 1) fail(label, ": combine op with ", outs.size(), " results");
       std::vector<int> v;
       for (const json& i : ins) v.push_back(lookup(i.at("%").get<int64_t>()));
@@ -297,7 +318,7 @@ static engine::Graph import_pir(const json& root, const std::string& label, cons
       vectors[rid] = v;
       continue;
     }
-    if (n == "split") {  // builtin.split: the elements of a vector result
+    if (is_builtin(op) && n == "split") {  // builtin.split: the elements of a vector result
       if (ins.size() != 1) fail(label, ": builtin.split with ", ins.size(), " inputs");
       auto it = vec_outputs.find(ins.at(0).at("%").get<int64_t>());
       if (it == vec_outputs.end()) fail(label, ": builtin.split of an unknown vector");
