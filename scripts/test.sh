@@ -9,6 +9,6 @@ jobs=$(nproc)
 (cd build && ctest --output-on-failure -j"$jobs" --timeout 900)
 if [ -z "${PPOCR_SKIP_SANITIZE:-}" ]; then
   # AddressSanitizer + UBSan build; runs the labelled robustness/unit subset.
-  PPOCR_NO_APT=1 BUILD_DIR=build-asan CMAKE_ARGS="-DCMAKE_BUILD_TYPE=Debug -DPPOCR_SANITIZE=ON -DPPOCR_BUILD_BENCH=OFF" scripts/setup.sh
+  PPOCR_NO_APT=1 BUILD_DIR=build-asan CMAKE_ARGS="-DCMAKE_BUILD_TYPE=Release -DPPOCR_SANITIZE=ON -DPPOCR_BUILD_BENCH=OFF" scripts/setup.sh
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$jobs" --timeout 1500 -L "${PPOCR_SANITIZE_LABELS:-engine|robust}")
 fi

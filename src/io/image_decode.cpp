@@ -152,7 +152,8 @@ cv::Mat decode_image(const void* data, size_t size, const std::string& what, con
                 "x", sz.height, " pixels exceeds the limit of ", opts.max_pixels,
                 " pixels (possible decompression bomb)");
   }
-  cv::Mat buf(1, int(std::min<size_t>(size, size_t(INT32_MAX))), CV_8U, const_cast<void*>(data));
+  PPOCR_CHECK(size < size_t(INT32_MAX), what, ": ", size, " bytes is too large for an encoded image");
+  cv::Mat buf(1, int(size), CV_8U, const_cast<void*>(data));
   cv::Mat img;
   try {
     img = cv::imdecode(buf, cv::IMREAD_COLOR);

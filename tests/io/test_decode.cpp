@@ -201,3 +201,21 @@ TEST(InputStream, MemoryImageAndLocalPathPolicy) {
   EXPECT_FALSE(it.ok());
   EXPECT_NE(it.error.find("not allowed"), std::string::npos);
 }
+
+TEST(Decode, JpegExifOrientationIsAppliedAsCv2Imread) {
+  // PaddleOCR reads with cv2.imread(IMREAD_COLOR), which applies the EXIF
+  // orientation; so do we (files and memory alike).
+  cv::Mat img = test_image(40, 20);
+  std::string jpg = encode(img, ".jpg");
+  // APP1 "Exif" segment: little-endian TIFF, one IFD entry: Orientation (0x0112) = 6 (rotate 90 CW).
+  const unsigned char exif[] = {0xFF, 0xE1, 0x00, 0x22, 'E', 'x', 'i', 'f', 0, 0, 'I', 'I', 0x2A, 0, 8, 0, 0, 0,
+                                1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0};
+  std::string with_exif = jpg.substr(0, 2) + std::string(reinterpret_cast<const char*>(exif), sizeof exif) + jpg.substr(2);
+  cv::Mat out = decode_image(with_exif, "exif.jpg");
+  EXPECT_EQ(out.cols, 20);
+  EXPECT_EQ(out.rows, 40);
+  std::string dir = ppocr::test::temp_dir("exif");
+  write_file(dir + "/exif.jpg", with_exif);
+  cv::Mat ref = cv::imread(dir + "/exif.jpg", cv::IMREAD_COLOR);  // what cv2.imread gives
+  EXPECT_EQ(read_image_file(dir + "/exif.jpg").size(), ref.size());
+}

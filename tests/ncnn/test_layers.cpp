@@ -173,6 +173,10 @@ TEST(NcnnLayers, InterpAndPooling) {
   y = run("Input in 0 1 x\nInterp i 1 1 x y 0=2 3=3 4=3 6=1\n", {}, {x})[0];
   ASSERT_EQ(y.shape(), (Shape{1, 1, 3, 3}));
   EXPECT_NEAR(y.data<float>()[4], 1.5f, 1e-6);  // align corners: centre = mean
+  // Size taken from a second blob (dynamic_target_size).
+  y = run("Input in 0 1 x\nInput r 0 1 r\nInterp i 2 1 x r y 0=1 5=1\n", {}, {x, iota({1, 5, 6, 4})})[0];
+  ASSERT_EQ(y.shape(), (Shape{1, 1, 6, 4}));
+  EXPECT_EQ(y.data<float>()[3 * 4 + 2], 3.f);
   Tensor p = iota({1, 1, 3, 3});
   // Full padding (pad_mode 0): 3x3, kernel 2, stride 2 -> 2x2 (ceil).
   y = run("Input in 0 1 x\nPooling p 1 1 x y 0=0 1=2 2=2 5=0\n", {}, {p})[0];
@@ -206,6 +210,24 @@ TEST(NcnnLayers, ConvolutionInt8AndDeconvolutionLayout) {
   y = run("Input in 0 1 x\nDeconvolution d 1 1 x y 0=1 1=2 3=2 5=1 6=4 9=1\n", k, {Tensor::from_vector<float>({1, 1, 1, 1}, {-1.f})})[0];
   ASSERT_EQ(y.shape(), (Shape{1, 1, 2, 2}));
   expect_near(values(y), {0.f, 0.f, 0.f, 0.f});  // relu(-k + 0.5)
+}
+
+TEST(NcnnLayers, DeconvolutionDepthWiseGroupsAndEltwise) {
+  // 4 in, 4 out, 2 groups, 1x1: out[g*2+o] = sum_i x[g*2+i] * W[g][o][i] (ncnn layout [g][out/g][in/g]).
+  Tensor x = Tensor::from_vector<float>({1, 4, 1, 1}, {1.f, 10.f, 100.f, 1000.f});
+  Bin w;
+  w.tagged({1, 2, 3, 4, 5, 6, 7, 8});
+  Tensor y = run("Input in 0 1 x\nDeconvolutionDepthWise d 1 1 x y 0=4 1=1 6=8 7=2\n", w, {x})[0];
+  expect_near(values(y), {21.f, 43.f, 6500.f, 8700.f});
+  Tensor a = iota({1, 2, 2, 2}), b = iota({1, 2, 2, 2}, 1.f);
+  y = run("Input a 0 1 a\nInput b 0 1 b\nEltwise e 2 1 a b y 0=1 -23301=2,2.0,-1.0\n", {}, {a, b})[0];
+  for (int i = 0; i < 8; ++i) EXPECT_FLOAT_EQ(y.data<float>()[i], 2.f * i - (i + 1.f));
+  y = run("Input a 0 1 a\nInput b 0 1 b\nEltwise e 2 1 a b y 0=2\n", {}, {a, b})[0];
+  EXPECT_EQ(values(y), values(b));
+  // Crop, offset form: w offset 1, 1 wide; c offset 1 to the end.
+  y = run("Input a 0 1 a\nCrop c 1 1 a y 0=1 3=1 2=1\n", {}, {a})[0];
+  ASSERT_EQ(y.shape(), (Shape{1, 1, 2, 1}));
+  expect_near(values(y), {5.f, 7.f});
 }
 
 TEST(NcnnLayers, InnerProductGemmSoftmaxReduction) {

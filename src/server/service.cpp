@@ -1,0 +1,158 @@
+#include "server/service.h"
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "engine/error.h"
+#include "server/base64.h"
+#include "server/fetch.h"
+#include "server/http_error.h"
+#include "server/log_id.h"
+
+namespace ppocr::server {
+
+using nlohmann::json;
+
+std::string error_body(const std::string& log_id, int status, const std::string& msg) {
+  json j = {{"logId", log_id}, {"errorCode", status}, {"errorMsg", msg}};
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string success_body(const std::string& log_id, json result) {
+  json j = {{"logId", log_id}, {"errorCode", 0}, {"errorMsg", "Success"}, {"result", std::move(result)}};
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+json prune_result(const json& res) {
+  if (res.is_object()) {
+    json out = json::object();
+    for (auto it = res.begin(); it != res.end(); ++it)
+      if (it.key() != "input_path" && it.key() != "page_index") out[it.key()] = prune_result(it.value());
+    return out;
+  }
+  if (res.is_array()) {
+    json out = json::array();
+    for (const auto& v : res) out.push_back(prune_result(v));
+    return out;
+  }
+  return res;
+}
+
+OcrService::OcrService(ServiceOptions opts, OcrFn ocr)
+    : opts_(opts), ocr_(std::move(ocr)), pool_(opts.workers, opts.queue_size) {}
+
+OcrService::~OcrService() { shutdown(); }
+
+void OcrService::shutdown() { pool_.shutdown(); }
+
+Reply OcrService::health() const { return {200, error_body(new_log_id(), 0, "Healthy")}; }
+
+std::string OcrService::encode_image(const cv::Mat& img) const {
+  if (img.empty()) return {};
+  cv::Mat out = img;
+  int side = opts_.max_output_img_side;
+  if (side > 0 && (img.cols > side || img.rows > side)) {
+    double f = std::min(double(side) / img.cols, double(side) / img.rows);
+    cv::resize(img, out, cv::Size(std::max(1, int(img.cols * f)), std::max(1, int(img.rows * f))), 0, 0,
+               cv::INTER_AREA);
+  }
+  std::vector<uchar> jpg;
+  if (!cv::imencode(".jpg", out, jpg)) throw HttpError(500, "cannot encode a result image as JPEG");
+  return base64_encode(std::string_view(reinterpret_cast<const char*>(jpg.data()), jpg.size()));
+}
+
+Reply OcrService::handle_ocr(const std::string& body) {
+  std::string log_id = new_log_id();
+  OcrRequest req;
+  try {
+    req = parse_ocr_request(body);
+  } catch (const HttpError& e) {
+    return {e.status(), error_body(log_id, e.status(), e.what())};
+  }
+  auto reply = std::make_shared<Reply>();
+  auto request = std::make_shared<OcrRequest>(std::move(req));
+  auto job = pool_.submit([this, reply, request, log_id](const Job& j) { *reply = process(*request, log_id, j); });
+  if (!job) {
+    std::string msg = "server busy: all " + std::to_string(opts_.workers) + " workers are busy and " +
+                      std::to_string(opts_.queue_size) + " requests are queued (--queue_size); retry later";
+    return {503, error_body(log_id, 503, msg)};
+  }
+  auto deadline = opts_.timeout_s > 0
+                      ? Job::Clock::now() + std::chrono::duration_cast<Job::Clock::duration>(
+                                                std::chrono::duration<double>(opts_.timeout_s))
+                      : Job::Clock::time_point::max();
+  if (!job->wait_until(deadline)) {
+    bool never_started = job->cancel();
+    std::string secs = std::to_string(opts_.timeout_s);
+    secs.erase(secs.find_last_not_of('0') + 1);
+    if (secs.back() == '.') secs.pop_back();
+    if (never_started)
+      return {503, error_body(log_id, 503, "timed out after " + secs + " s waiting for a free worker (--timeout_s)")};
+    return {504, error_body(log_id, 504, "timed out after " + secs + " s while processing (--timeout_s)")};
+  }
+  // A job that finished is not touched by the worker any more.
+  return std::move(*reply);
+}
+
+Reply OcrService::process(const OcrRequest& req, const std::string& log_id, const Job& job) const {
+  auto fail_reply = [&](int status, const std::string& msg) { return Reply{status, error_body(log_id, status, msg)}; };
+  try {
+    std::string bytes;
+    std::optional<FileKind> kind;
+    if (req.file_type) kind = static_cast<FileKind>(*req.file_type);
+    if (looks_like_url(req.file)) {
+      if (!kind) kind = kind_from_url(req.file);
+      FetchOptions fo;
+      fo.allow_local = opts_.allow_local_urls;
+      fo.max_bytes = opts_.max_body_bytes;
+      fo.timeout_ms = static_cast<long>(opts_.fetch_timeout_s * 1000);
+      bytes = fetch_url(req.file, fo);
+    } else {
+      std::string why;
+      auto decoded = base64_decode(req.file, &why);
+      if (!decoded) return fail_reply(400, "field 'file' is neither an http(s) URL nor valid Base64: " + why);
+      bytes = std::move(*decoded);
+    }
+    if (!kind) kind = kind_from_magic(bytes);
+    if (!kind)
+      return fail_reply(422, "the file type cannot be determined: the data is neither a PDF nor an image in a known "
+                             "format (set fileType to 0 for PDF or 1 for an image)");
+    DecodeLimits limits;
+    limits.max_pixels = opts_.max_pixels;
+    limits.pdf_max_pages = opts_.pdf_max_pages;
+    DecodedInput input = decode_input(bytes, *kind, limits);
+    bytes.clear();
+    bytes.shrink_to_fit();
+    bool visualize = req.visualize.value_or(opts_.visualize);
+    json results = json::array();
+    for (size_t i = 0; i < input.pages.size(); ++i) {
+      if (job.cancelled()) return fail_reply(504, "cancelled: the request timed out");
+      PageOutput page = ocr_(input.pages[i], req.params, visualize);
+      json item = {{"prunedResult", prune_result(page.res)}};
+      item["ocrImage"] = nullptr;
+      item["docPreprocessingImage"] = nullptr;
+      item["inputImage"] = nullptr;
+      if (visualize) {
+        if (!page.ocr_image.empty()) item["ocrImage"] = encode_image(page.ocr_image);
+        if (!page.preprocessed_image.empty()) item["docPreprocessingImage"] = encode_image(page.preprocessed_image);
+        item["inputImage"] = encode_image(input.pages[i]);
+      }
+      results.push_back(std::move(item));
+      input.pages[i].release();
+    }
+    json result = {{"ocrResults", std::move(results)}, {"dataInfo", std::move(input.data_info)}};
+    return {200, success_body(log_id, std::move(result))};
+  } catch (const HttpError& e) {
+    return fail_reply(e.status(), e.what());
+  } catch (const ppocr::Error& e) {
+    return fail_reply(500, std::string("OCR failed: ") + e.what());
+  } catch (const std::bad_alloc&) {
+    return fail_reply(503, "out of memory while processing the request");
+  } catch (const cv::Exception& e) {
+    return fail_reply(500, std::string("image processing failed: ") + e.what());
+  } catch (const std::exception& e) {
+    return fail_reply(500, std::string("internal error: ") + e.what());
+  }
+}
+
+}  // namespace ppocr::server

@@ -1,0 +1,62 @@
+// The OCR service without the HTTP transport: takes a request body, answers a
+// status and PaddleX's JSON envelope. Validation happens on the caller's
+// thread; fetching, decoding, OCR and image encoding run on the worker pool.
+#pragma once
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "server/backend.h"
+#include "server/decode.h"
+#include "server/worker_pool.h"
+
+namespace ppocr::server {
+
+struct ServiceOptions {
+  int workers = 2;
+  int queue_size = 16;           // jobs waiting beyond the busy workers; more -> 503
+  double timeout_s = 60;         // per request, queueing included; 0 = none
+  size_t max_body_bytes = 32u << 20;  // request body; also the cap for files fetched by URL
+  long max_pixels = 40'000'000;  // per image / rendered PDF page
+  int pdf_max_pages = 10;        // 0 = all pages
+  bool allow_local_urls = false;
+  bool visualize = true;         // default when the request's `visualize` is null/absent
+  int max_output_img_side = 2000;  // returned images are shrunk to fit this box (0 = no limit)
+  double fetch_timeout_s = 30;
+};
+
+struct Reply {
+  int status = 200;
+  std::string body;  // JSON
+};
+
+// PaddleX's envelopes.
+std::string error_body(const std::string& log_id, int status, const std::string& msg);
+std::string success_body(const std::string& log_id, nlohmann::json result);
+// The result JSON minus every "input_path" and "page_index" key, at any depth.
+nlohmann::json prune_result(const nlohmann::json& res);
+
+class OcrService {
+ public:
+  OcrService(ServiceOptions opts, OcrFn ocr);
+  ~OcrService();
+
+  Reply handle_ocr(const std::string& body);
+  Reply health() const;
+  // Stops taking new work, finishes what is queued and running.
+  void shutdown();
+
+  const ServiceOptions& options() const { return opts_; }
+  int waiting() const { return pool_.waiting(); }
+  int running() const { return pool_.running(); }
+
+ private:
+  Reply process(const OcrRequest& req, const std::string& log_id, const Job& job) const;
+  std::string encode_image(const cv::Mat& img) const;
+
+  ServiceOptions opts_;
+  OcrFn ocr_;
+  WorkerPool pool_;
+};
+
+}  // namespace ppocr::server

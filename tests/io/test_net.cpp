@@ -1,0 +1,105 @@
+// URL fetching against a local HTTP server (no network needed).
+#include <gtest/gtest.h>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "common/shared.h"
+#include "engine/error.h"
+#include "io/image_decode.h"
+#include "io/input_source.h"
+#include "io/url_fetch.h"
+#include "test_server.h"
+
+using namespace ppocr;
+using namespace ppocr::io;
+using ppocr::test::LocalServer;
+
+namespace {
+std::string png_bytes() {
+  cv::Mat m(20, 30, CV_8UC3, cv::Scalar(5, 6, 7));
+  std::vector<uchar> b;
+  cv::imencode(".png", m, b);
+  return std::string(b.begin(), b.end());
+}
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST(Url, FetchesBodyAndDecodesImage) {
+  LocalServer srv;
+  std::string png = png_bytes();
+  srv.server().Get("/img.png", [&](const httplib::Request&, httplib::Response& r) {
+    r.set_content(png, "image/png");
+  });
+  EXPECT_EQ(fetch_url(srv.url("/img.png")), png);
+  InputStream s({srv.url("/img.png?x=1")});
+  InputItem it;
+  ASSERT_TRUE(s.next(it));
+  ASSERT_TRUE(it.ok()) << it.error;
+  EXPECT_EQ(it.image.size(), cv::Size(30, 20));
+  EXPECT_EQ(it.name, "img");
+  EXPECT_EQ(url_file_name(srv.url("/a/b/c.pdf?q=1#f")), "c.pdf");
+}
+
+TEST(Url, ErrorsAreClear) {
+  LocalServer srv;
+  srv.server().Get("/big", [&](const httplib::Request&, httplib::Response& r) {
+    r.set_content(std::string(100000, 'x'), "application/octet-stream");
+  });
+  srv.server().Get("/loop", [&](const httplib::Request&, httplib::Response& r) { r.set_redirect("/loop"); });
+  EXPECT_NE(error_of([&] { fetch_url(srv.url("/nothing")); }).find("HTTP status 404"), std::string::npos);
+  FetchOptions small;
+  small.max_bytes = 1000;
+  EXPECT_NE(error_of([&] { fetch_url(srv.url("/big"), small); }).find("larger than the limit"), std::string::npos);
+  EXPECT_NE(error_of([&] { fetch_url(srv.url("/loop")); }).find("redirects"), std::string::npos);
+  std::string refused = "http://127.0.0.1:" + std::to_string(ppocr::test::closed_port()) + "/x.png";
+  EXPECT_NE(error_of([&] { fetch_url(refused); }).find("cannot connect"), std::string::npos);
+  EXPECT_NE(error_of([&] { fetch_url("file:///etc/passwd"); }).find("only http"), std::string::npos);
+  EXPECT_NE(error_of([&] { fetch_url("ftp://127.0.0.1/x"); }).find("only http"), std::string::npos);
+}
+
+TEST(Url, ForbidPrivateRefusesLoopbackEvenViaRedirect) {
+  LocalServer srv;
+  srv.server().Get("/img.png", [&](const httplib::Request&, httplib::Response& r) {
+    r.set_content(png_bytes(), "image/png");
+  });
+  FetchOptions o;
+  o.forbid_private = true;
+  std::string e = error_of([&] { fetch_url(srv.url("/img.png"), o); });
+  EXPECT_NE(e.find("private/loopback"), std::string::npos) << e;
+  e = error_of([&] { fetch_url("http://localhost:" + std::to_string(srv.port()) + "/img.png", o); });
+  EXPECT_NE(e.find("private/loopback"), std::string::npos) << e;
+}
+
+TEST(Url, PrivateAddressClassification) {
+  for (const char* ip : {"127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254",
+                         "0.0.0.0", "100.64.0.1", "224.0.0.1", "::1", "::", "fe80::1", "fd00::1", "::ffff:127.0.0.1",
+                         "::ffff:10.0.0.1", "not-an-ip"})
+    EXPECT_TRUE(is_private_address(ip)) << ip;
+  for (const char* ip : {"8.8.8.8", "172.32.0.1", "1.1.1.1", "2001:4860:4860::8888", "::ffff:8.8.8.8"})
+    EXPECT_FALSE(is_private_address(ip)) << ip;
+}
+
+TEST(Url, PdfUrlGivesPages) {
+  REQUIRE_SHARED("data/pdf/pdflatex-4-pages.pdf");
+  std::string pdf = read_file_bytes(ppocr::test::shared_path("data/pdf/pdflatex-4-pages.pdf"));
+  LocalServer srv;
+  srv.server().Get("/doc", [&](const httplib::Request&, httplib::Response& r) {
+    r.set_content(pdf, "application/pdf");
+  });
+  InputStream s({srv.url("/doc")});
+  InputItem it;
+  int n = 0;
+  while (s.next(it)) {
+    ASSERT_TRUE(it.ok()) << it.error;
+    EXPECT_EQ(it.page_index, n++);
+    EXPECT_EQ(it.input_path, srv.url("/doc"));
+  }
+  EXPECT_EQ(n, 4);
+}

@@ -1,0 +1,252 @@
+// Unit tests of the service's parts: Base64, log ids, request validation, file
+// type sniffing, header probing, address classification, pruning, the pool.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <opencv2/imgcodecs.hpp>
+#include <regex>
+#include <set>
+
+#include "common/shared.h"
+#include "server/base64.h"
+#include "server/fetch.h"
+#include "server/file_type.h"
+#include "server/http_error.h"
+#include "server/image_probe.h"
+#include "server/log_id.h"
+#include "server/request.h"
+#include "server/service.h"
+#include "server/worker_pool.h"
+
+using namespace ppocr::server;
+
+TEST(Base64, RoundTripsEveryLength) {
+  std::string data;
+  for (int i = 0; i < 300; ++i) {
+    data.push_back(static_cast<char>((i * 37 + 11) & 0xFF));
+    auto enc = base64_encode(data);
+    EXPECT_EQ(enc.size() % 4, 0u);
+    auto dec = base64_decode(enc);
+    ASSERT_TRUE(dec) << i;
+    EXPECT_EQ(*dec, data);
+  }
+}
+
+TEST(Base64, KnownVectorsAndLenientForms) {
+  EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(base64_encode("fo"), "Zm8=");
+  EXPECT_EQ(*base64_decode("Zm8"), "fo");                 // padding optional
+  EXPECT_EQ(*base64_decode("Zm9v\r\nYmFy\n"), "foobar");  // line breaks skipped
+  EXPECT_EQ(*base64_decode("data:image/png;base64,Zm9vYmFy"), "foobar");
+}
+
+TEST(Base64, RejectsBadInputWithReason) {
+  std::string why;
+  EXPECT_FALSE(base64_decode("Zm9v!mFy", &why));
+  EXPECT_NE(why.find("invalid Base64 character at offset 4"), std::string::npos) << why;
+  EXPECT_FALSE(base64_decode("Zm9vY", &why));
+  EXPECT_NE(why.find("truncated"), std::string::npos) << why;
+  EXPECT_FALSE(base64_decode("Zm8=Zm8=", &why));
+  EXPECT_FALSE(base64_decode("", &why));
+  EXPECT_FALSE(base64_decode("Zg===", &why));
+  EXPECT_FALSE(base64_decode("data:text/plain,abc", &why));
+}
+
+TEST(LogId, IsAUniqueVersion4Uuid) {
+  std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {
+    std::string id = new_log_id();
+    EXPECT_TRUE(std::regex_match(id, uuid)) << id;
+    seen.insert(id);
+  }
+  EXPECT_EQ(seen.size(), 1000u);
+}
+
+static int status_of(const std::string& body) {
+  try {
+    parse_ocr_request(body);
+    return 0;
+  } catch (const HttpError& e) {
+    return e.status();
+  }
+}
+
+static std::string message_of(const std::string& body) {
+  try {
+    parse_ocr_request(body);
+    return "";
+  } catch (const HttpError& e) {
+    return e.what();
+  }
+}
+
+TEST(Request, ParsesAllFields) {
+  auto r = parse_ocr_request(R"({"file":"abc","fileType":1,"visualize":false,"useDocOrientationClassify":true,
+    "useDocUnwarping":false,"useTextlineOrientation":null,"textDetLimitSideLen":736,"textDetLimitType":"min",
+    "textDetThresh":0.25,"textDetBoxThresh":0.5,"textDetUnclipRatio":2.0,"textRecScoreThresh":0.1,"extra":1})");
+  EXPECT_EQ(r.file, "abc");
+  EXPECT_EQ(r.file_type, 1);
+  EXPECT_EQ(r.visualize, false);
+  EXPECT_EQ(r.params.use_doc_orientation_classify, true);
+  EXPECT_EQ(r.params.use_doc_unwarping, false);
+  EXPECT_FALSE(r.params.use_textline_orientation.has_value());
+  EXPECT_EQ(r.params.text_det_limit_side_len, 736);
+  EXPECT_EQ(r.params.text_det_limit_type, "min");
+  EXPECT_DOUBLE_EQ(*r.params.text_det_thresh, 0.25);
+  EXPECT_DOUBLE_EQ(*r.params.text_det_box_thresh, 0.5);
+  EXPECT_DOUBLE_EQ(*r.params.text_det_unclip_ratio, 2.0);
+  EXPECT_DOUBLE_EQ(*r.params.text_rec_score_thresh, 0.1);
+  auto minimal = parse_ocr_request(R"({"file":"x"})");
+  EXPECT_FALSE(minimal.file_type.has_value());
+  EXPECT_FALSE(minimal.visualize.has_value());
+  EXPECT_FALSE(minimal.params.text_det_thresh.has_value());
+}
+
+TEST(Request, RejectsMalformedAndMistypedBodiesWith422) {
+  EXPECT_EQ(status_of("{not json"), 422);
+  EXPECT_NE(message_of("{not json").find("not valid JSON"), std::string::npos);
+  EXPECT_EQ(status_of(""), 422);
+  EXPECT_EQ(status_of("[1,2]"), 422);
+  EXPECT_EQ(status_of("{}"), 422);
+  EXPECT_NE(message_of("{}").find("'file' is required"), std::string::npos);
+  EXPECT_EQ(status_of(R"({"file":null})"), 422);
+  EXPECT_EQ(status_of(R"({"file":""})"), 422);
+  EXPECT_EQ(status_of(R"({"file":42})"), 422);
+  EXPECT_NE(message_of(R"({"file":42})").find("must be a string, got integer"), std::string::npos);
+  EXPECT_EQ(status_of(R"({"file":"x","fileType":2})"), 422);
+  EXPECT_EQ(status_of(R"({"file":"x","fileType":"0"})"), 422);
+  EXPECT_EQ(status_of(R"({"file":"x","useDocUnwarping":"yes"})"), 422);
+  EXPECT_NE(message_of(R"({"file":"x","useDocUnwarping":"yes"})").find("'useDocUnwarping' must be a boolean"),
+            std::string::npos);
+  EXPECT_EQ(status_of(R"({"file":"x","visualize":1})"), 422);
+  EXPECT_EQ(status_of(R"({"file":"x","textDetLimitSideLen":"960"})"), 422);
+  EXPECT_EQ(status_of(R"({"file":"x","textDetLimitSideLen":960.5})"), 422);
+  EXPECT_EQ(status_of(R"({"file":"x","textDetLimitSideLen":-5})"), 422);
+  EXPECT_EQ(status_of(R"({"file":"x","textDetLimitSideLen":99999999999999999999})"), 422);
+  EXPECT_EQ(status_of(R"({"file":"x","textDetLimitType":"avg"})"), 422);
+  EXPECT_EQ(status_of(R"({"file":"x","textDetThresh":"0.3"})"), 422);
+  EXPECT_EQ(status_of(R"({"file":"x","textDetThresh":1.5})"), 422);
+  EXPECT_EQ(status_of(R"({"file":"x","textRecScoreThresh":[0.5]})"), 422);
+  EXPECT_EQ(status_of(R"({"file":"x","textDetLimitSideLen":960.0})"), 0);  // integral float is an integer
+}
+
+TEST(FileType, FromUrlAndMagic) {
+  EXPECT_EQ(kind_from_url("http://h/a/b/doc.PDF?x=1#y"), FileKind::kPdf);
+  EXPECT_EQ(kind_from_url("https://h/img.jpeg"), FileKind::kImage);
+  EXPECT_EQ(kind_from_url("https://h/x.png?dl=a.pdf"), FileKind::kImage);
+  EXPECT_FALSE(kind_from_url("https://h/download"));
+  EXPECT_FALSE(kind_from_url("https://h.pdf"));
+  EXPECT_FALSE(kind_from_url("https://h/file.txt"));
+  EXPECT_EQ(kind_from_magic("%PDF-1.7\n..."), FileKind::kPdf);
+  EXPECT_EQ(kind_from_magic(std::string("\x89PNG\r\n\x1a\n\0\0", 10)), FileKind::kImage);
+  EXPECT_EQ(kind_from_magic("\xFF\xD8\xFF\xE0"), FileKind::kImage);
+  EXPECT_FALSE(kind_from_magic("hello world"));
+  EXPECT_FALSE(kind_from_magic(""));
+}
+
+TEST(ImageProbe, ReadsSizesOfEncodedImagesWithoutDecoding) {
+  cv::Mat img(37, 53, CV_8UC3, cv::Scalar(10, 200, 30));
+  for (const char* ext : {".png", ".jpg", ".bmp", ".tiff", ".webp", ".ppm"}) {
+    std::vector<uchar> buf;
+    ASSERT_TRUE(cv::imencode(ext, img, buf)) << ext;
+    auto size = probe_image_size(std::string(buf.begin(), buf.end()));
+    ASSERT_TRUE(size) << ext;
+    EXPECT_EQ(size->width, 53) << ext;
+    EXPECT_EQ(size->height, 37) << ext;
+  }
+  EXPECT_FALSE(probe_image_size("\xFF\xD8\xFF"));  // truncated JPEG: no SOF
+  EXPECT_FALSE(probe_image_size("GIF8"));
+}
+
+TEST(ImageProbe, ReadsARealJpeg) {
+  REQUIRE_SHARED("data/sroie/images/000.jpg");
+  std::string bytes = ppocr::test::shared_path("data/sroie/images/000.jpg");
+  std::ifstream f(bytes, std::ios::binary);
+  std::string data((std::istreambuf_iterator<char>(f)), {});
+  cv::Mat decoded = cv::imread(bytes, cv::IMREAD_COLOR);
+  auto size = probe_image_size(data);
+  ASSERT_TRUE(size);
+  EXPECT_EQ(size->width, decoded.cols);
+  EXPECT_EQ(size->height, decoded.rows);
+}
+
+TEST(Fetch, ClassifiesAddresses) {
+  for (const char* ip : {"127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254",
+                         "0.0.0.0", "100.64.0.1", "224.0.0.1", "::1", "::", "fe80::1", "fd00::1", "::ffff:127.0.0.1",
+                         "::ffff:10.0.0.1", "bogus"})
+    EXPECT_TRUE(is_non_public_ip(ip)) << ip;
+  for (const char* ip : {"8.8.8.8", "172.32.0.1", "1.1.1.1", "2001:4860:4860::8888", "::ffff:8.8.8.8"})
+    EXPECT_FALSE(is_non_public_ip(ip)) << ip;
+  EXPECT_TRUE(looks_like_url("http://x/y"));
+  EXPECT_TRUE(looks_like_url("file:///etc/passwd"));
+  EXPECT_FALSE(looks_like_url("iVBORw0KGgo="));
+  EXPECT_FALSE(looks_like_url("://x"));
+}
+
+TEST(Prune, DropsInputPathAndPageIndexAtAnyDepth) {
+  nlohmann::json res = {{"input_path", "a.jpg"},
+                        {"page_index", 2},
+                        {"rec_texts", {"x"}},
+                        {"doc_preprocessor_res", {{"input_path", nullptr}, {"page_index", nullptr}, {"angle", 90}}},
+                        {"list", {{{"page_index", 1}, {"k", 2}}}}};
+  nlohmann::json expected = {{"rec_texts", {"x"}}, {"doc_preprocessor_res", {{"angle", 90}}}, {"list", {{{"k", 2}}}}};
+  EXPECT_EQ(prune_result(res), expected);
+}
+
+TEST(Envelope, MatchesPaddleX) {
+  auto e = nlohmann::json::parse(error_body("id", 422, "bad \xff"));
+  EXPECT_EQ(e["logId"], "id");
+  EXPECT_EQ(e["errorCode"], 422);
+  EXPECT_TRUE(e["errorMsg"].is_string());
+  EXPECT_FALSE(e.contains("result"));
+  auto s = nlohmann::json::parse(success_body("id", {{"a", 1}}));
+  EXPECT_EQ(s["errorCode"], 0);
+  EXPECT_EQ(s["errorMsg"], "Success");
+  EXPECT_EQ(s["result"]["a"], 1);
+}
+
+TEST(WorkerPool, RefusesBeyondWorkersPlusQueueAndRunsEverythingAccepted) {
+  WorkerPool pool(2, 3);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool release = false;
+  std::atomic<int> done{0};
+  auto blocker = [&](const Job&) {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return release; });
+    ++done;
+  };
+  std::vector<std::shared_ptr<Job>> jobs;
+  for (int i = 0; i < 5; ++i) {
+    auto j = pool.submit(blocker);
+    ASSERT_TRUE(j) << i;
+    jobs.push_back(j);
+  }
+  EXPECT_FALSE(pool.submit(blocker));  // 2 running + 3 waiting
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    release = true;
+  }
+  cv.notify_all();
+  for (auto& j : jobs) EXPECT_TRUE(j->wait_until(Job::Clock::now() + std::chrono::seconds(10)));
+  EXPECT_EQ(done.load(), 5);
+  EXPECT_TRUE(pool.submit([](const Job&) {}));  // capacity is back
+}
+
+TEST(WorkerPool, CancelledQueuedJobNeverRunsAndShutdownDrains) {
+  WorkerPool pool(1, 2);
+  std::atomic<int> ran{0};
+  auto slow = pool.submit([&](const Job&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ++ran;
+  });
+  auto queued = pool.submit([&](const Job&) { ran += 100; });
+  auto kept = pool.submit([&](const Job&) { ran += 10; });
+  ASSERT_TRUE(slow && queued && kept);
+  EXPECT_TRUE(queued->cancel());
+  EXPECT_TRUE(queued->cancelled());
+  pool.shutdown();  // finishes `slow` and `kept`
+  EXPECT_EQ(ran.load(), 11);
+  EXPECT_FALSE(pool.submit([](const Job&) {}));
+}
