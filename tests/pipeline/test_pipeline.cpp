@@ -202,3 +202,41 @@ TEST(Pipeline, ModelResolverIsUsedForNames) {
   EXPECT_EQ(*ocr.effective_options().text_detection_model_dir, test::shared_path("models/onnx/PP-OCRv6_tiny_det"));
   EXPECT_NE(ocr.export_paddlex_config_yaml().find("pipeline_name: OCR"), std::string::npos);
 }
+
+// The document-preprocessor path, with a real two-class orientation classifier
+// (the text-line model relabelled 0 / 180) standing in for the weightless
+// PP-LCNet_x1_0_doc_ori: a page turned upside down is detected and turned back.
+TEST(Pipeline, DocOrientationStage) {
+  REQUIRE_TINY();
+  REQUIRE_SHARED("models/paddle/PP-LCNet_x0_25_textline_ori");
+  REQUIRE_SHARED("data/tesseract/phototest-rotated-180.png");
+  std::string dir = test::temp_dir("doc_ori_model");
+  fs::path src = test::shared_path("models/paddle/PP-LCNet_x0_25_textline_ori");
+  for (const char* f : {"inference.json", "inference.pdiparams"}) fs::copy_file(src / f, fs::path(dir) / f);
+  std::ofstream(dir + "/inference.yml") << "Global:\n  model_name: test_doc_ori\nPreProcess:\n  transform_ops:\n"
+                                           "  - ResizeImage:\n      size: [160, 80]\n  - NormalizeImage: null\n"
+                                           "PostProcess:\n  Topk:\n    topk: 1\n    label_list: ['0', '180']\n";
+  OCROptions o = tiny_options();
+  o.use_doc_orientation_classify = true;
+  o.doc_orientation_classify_model_dir = dir;
+  OCR ocr(o);
+  cv::Mat page = cv::imread(test::shared_path("data/tesseract/phototest-rotated-180.png"));
+  auto r = ocr.predict(Input::from_image(page, "rot")).at(0);
+  EXPECT_TRUE(r.use_doc_preprocessor);
+  ASSERT_TRUE(r.doc_preprocessor_res.has_value());
+  auto j = r.to_json()["res"]["doc_preprocessor_res"];
+  EXPECT_EQ(j["model_settings"]["use_doc_orientation_classify"], true);
+  EXPECT_EQ(j["model_settings"]["use_doc_unwarping"], false);
+  EXPECT_TRUE(j["angle"] == 0 || j["angle"] == 180);
+  EXPECT_EQ(r.doc_preprocessor_res->output_img.size(), page.size());
+  // Switched off per call: no preprocessing, no doc_preprocessor_res.
+  OCRParams off;
+  off.use_doc_orientation_classify = false;
+  auto plain = ocr.predict(Input::from_image(page, "rot"), off).at(0);
+  EXPECT_FALSE(plain.use_doc_preprocessor);
+  EXPECT_FALSE(plain.to_json()["res"].contains("doc_preprocessor_res"));
+  // Unwarping was not built: asking for it is an error.
+  OCRParams unwarp;
+  unwarp.use_doc_unwarping = true;
+  EXPECT_THROW(ocr.predict(Input::from_image(page, "rot"), unwarp), Error);
+}

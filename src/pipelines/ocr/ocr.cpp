@@ -162,11 +162,14 @@ OCRResult OCR::Impl::run(const Page& page, const OCRParams& p) const {
     PPOCR_CHECK(!d.use_doc_unwarping || unwarp, "use_doc_unwarping was requested, but the pipeline was built without it");
     if (d.use_doc_orientation_classify) {
       auto c = doc_ori->predict({img}).at(0);
+      size_t used = 0;
       try {
-        d.angle = std::stoi(c.label_name);
+        d.angle = std::stoi(c.label_name, &used);
       } catch (const std::exception&) {
-        fail("document orientation model: label '", c.label_name, "' is not an angle");
+        used = 0;
       }
+      PPOCR_CHECK(used > 0 && used == c.label_name.size(), "document orientation model: label '", c.label_name,
+                  "' is not an angle (expected 0, 90, 180 or 270)");
       img = rotate_upright(img, d.angle);
     }
     if (d.use_doc_unwarping) img = unwarp->predict(img).doctr_img;
