@@ -147,6 +147,8 @@ TEST(DefaultModels, FollowLangAndVersion) {
   EXPECT_EQ(d.text_detection, "PP-OCRv5_server_det");
   EXPECT_EQ(d.text_recognition, "PP-OCRv5_server_rec");
   EXPECT_EQ(default_model_names(std::string("fr"), std::nullopt).text_recognition, "latin_PP-OCRv5_mobile_rec");
+  EXPECT_EQ(default_model_names(std::string("en"), std::nullopt).text_recognition, "en_PP-OCRv5_mobile_rec");
+  EXPECT_EQ(default_model_names(std::string("ka"), std::nullopt).text_detection, "PP-OCRv3_mobile_det");
   EXPECT_EQ(default_model_names(std::string("en"), std::string("PP-OCRv4")).text_recognition, "en_PP-OCRv4_mobile_rec");
   EXPECT_EQ(default_model_names(std::string("japan"), std::string("PP-OCRv3")).text_recognition,
             "japan_PP-OCRv3_mobile_rec");
