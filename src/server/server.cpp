@@ -50,7 +50,7 @@ Server::Server(ServerOptions opts, OcrFn ocr)
     std::string body;
     if (req.has_header("Content-Length")) {
       size_t n = static_cast<size_t>(std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10));
-      body.reserve(std::min(n, svc->options().max_body_bytes));
+      if (n <= svc->options().max_body_bytes) body.reserve(n);
     }
     // httplib enforces the payload limit for Content-Length bodies; chunked ones are capped here.
     size_t max_body = svc->options().max_body_bytes;

@@ -149,6 +149,12 @@ TEST(ServeHttp, ImageByBase64GivesPaddleXResult) {
   EXPECT_LT(cv::norm(in_img, img, cv::NORM_L1) / img.total() / 3, 4.0);  // JPEG-close to the input
   EXPECT_TRUE(item["docPreprocessingImage"].is_null());
   EXPECT_EQ(res["dataInfo"], json({{"width", img.cols}, {"height", img.rows}, {"type", "image"}}));
+  // Clients that forget the JSON Content-Type (urllib's default is form-urlencoded) are served the same.
+  auto form = s.client()->Post("/ocr", ocr_body(b64_file(shared_path(kImage)), {{"visualize", false}}),
+                               "application/x-www-form-urlencoded");
+  ASSERT_TRUE(form);
+  EXPECT_EQ(form->status, 200);
+  EXPECT_EQ(json::parse(form->body)["result"]["ocrResults"][0]["prunedResult"], pruned);
 }
 
 TEST(ServeHttp, VisualizeFalseOmitsImages) {
