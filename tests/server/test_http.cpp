@@ -123,9 +123,9 @@ TEST(ServeHttp, ImageByBase64GivesPaddleXResult) {
   RunningServer s(options(), fake.fn());
   cv::Mat img = cv::imread(shared_path(kImage), cv::IMREAD_COLOR);
   int status = 0;
-  json j = post(s, ocr_body(b64_file(shared_path(kImage)), {{"textDetLimitSideLen", 736}, {"textDetLimitType", "min"},
-                                                            {"textDetThresh", 0.25}, {"useTextlineOrientation", false}}),
-                &status);
+  std::string body = ocr_body(b64_file(shared_path(kImage)), {{"textDetLimitSideLen", 736}, {"textDetLimitType", "min"},
+                                                              {"textDetThresh", 0.25}, {"useTextlineOrientation", false}});
+  json j = post(s, body, &status);
   ASSERT_EQ(status, 200) << j.dump().substr(0, 300);
   EXPECT_EQ(j["errorMsg"], "Success");
   const json& res = j["result"];
@@ -150,8 +150,7 @@ TEST(ServeHttp, ImageByBase64GivesPaddleXResult) {
   EXPECT_TRUE(item["docPreprocessingImage"].is_null());
   EXPECT_EQ(res["dataInfo"], json({{"width", img.cols}, {"height", img.rows}, {"type", "image"}}));
   // Clients that forget the JSON Content-Type (urllib's default is form-urlencoded) are served the same.
-  auto form = s.client()->Post("/ocr", ocr_body(b64_file(shared_path(kImage)), {{"visualize", false}}),
-                               "application/x-www-form-urlencoded");
+  auto form = s.client()->Post("/ocr", body, "application/x-www-form-urlencoded");
   ASSERT_TRUE(form);
   EXPECT_EQ(form->status, 200);
   EXPECT_EQ(json::parse(form->body)["result"]["ocrResults"][0]["prunedResult"], pruned);
