@@ -26,6 +26,7 @@ struct ServeArgs {
   OCROptions ocr;
   double max_body_mb = 32;
   std::string paddlex_config;
+  std::string config_file;
 };
 
 // PaddleOCR-style boolean option ("--use_doc_unwarping False").
@@ -152,8 +153,7 @@ CommandRegistrar reg([](CLI::App& app) {
   auto* sc = app.add_subcommand("serve", "Serve the OCR pipeline over HTTP (PaddleX's serving API: POST /ocr)");
   auto& so = a->server.service;
   const char* g = "Server";
-  sc->config_formatter(std::make_shared<server::YamlConfig>());
-  sc->set_config("--config", "", "YAML file of option: value pairs (command-line flags win)");
+  sc->add_option("--config", a->config_file, "YAML file of option: value pairs (command-line flags win)");
   sc->add_option("--host", a->server.host, "Address to listen on")->capture_default_str()->group(g);
   sc->add_option("--port", a->server.port, "Port (0 = any free port)")->capture_default_str()->check(CLI::Range(0, 65535))->group(g);
   sc->add_option("--workers", so.workers, "OCR worker threads sharing the one loaded pipeline")
@@ -184,7 +184,10 @@ CommandRegistrar reg([](CLI::App& app) {
   sc->add_option("--http_threads", a->server.http_threads, "Connection threads (0 = workers + queue_size + 8)")->group(g);
   sc->add_flag("--access_log", a->server.access_log, "Log every request to stderr")->group(g);
   add_pipeline_options(sc, a->ocr, a->paddlex_config);
-  sc->callback([a] { serve(*a); });
+  sc->callback([a, sc] {
+    if (!a->config_file.empty()) server::apply_yaml_config(*sc, a->config_file);
+    serve(*a);
+  });
 });
 
 }  // namespace

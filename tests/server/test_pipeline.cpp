@@ -62,11 +62,15 @@ int free_port() {
 class ServeProcess {
  public:
   ServeProcess(int port, std::vector<std::string> extra = {}) : port_(port) {
-    std::vector<std::string> args = {ppocr_binary(), "serve", "--port", std::to_string(port), "--workers", "1",
-                                     "--text_detection_model_dir", shared_path(kDet),
-                                     "--text_recognition_model_dir", shared_path(kRec),
-                                     "--use_doc_orientation_classify", "False", "--use_doc_unwarping", "False",
-                                     "--use_textline_orientation", "False", "--cpu_threads", "1"};
+    // Models and switches come from a --config YAML file, the rest from flags.
+    std::string config = temp_dir("serve_config") + "/serve.yaml";
+    std::ofstream(config) << "workers: 3\n"
+                          << "text_detection_model_dir: " << shared_path(kDet) << "\n"
+                          << "text_recognition_model_dir: " << shared_path(kRec) << "\n"
+                          << "use_doc_orientation_classify: false\nuse_doc_unwarping: false\n"
+                          << "use_textline_orientation: false\ncpu_threads: 1\n";
+    std::vector<std::string> args = {ppocr_binary(), "serve", "--config", config, "--port", std::to_string(port),
+                                     "--workers", "1"};
     args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (auto& s : args) argv.push_back(s.data());
