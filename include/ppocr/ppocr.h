@@ -1,5 +1,6 @@
 // Everything: the pipeline, its options/inputs/results and the modules.
 #pragma once
+#include "ppocr/error.h"
 #include "ppocr/input.h"
 #include "ppocr/modules.h"
 #include "ppocr/ocr.h"

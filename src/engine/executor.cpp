@@ -2,6 +2,10 @@
 
 #include <omp.h>
 
+#include <chrono>
+
+#include "engine/profile.h"
+
 namespace ppocr::engine {
 
 static const OpDef& def_of(const Node& n) {
@@ -74,7 +78,15 @@ std::vector<Tensor> execute(const Graph& g, const std::vector<Tensor>& inputs, c
       if (vals[id].empty()) fail("node '", n.name, "': input '", g.values[id].name, "' has no value");
       ctx.inputs.push_back(&vals[id]);
     }
-    run_kernel(def, ctx, opts.fast_kernels);
+    if (profile_level() > 0) {
+      auto t0 = std::chrono::steady_clock::now();
+      const double c0 = thread_cpu_ms();
+      run_kernel(def, ctx, opts.fast_kernels);
+      profile_record(ctx, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(),
+                     thread_cpu_ms() - c0);
+    } else {
+      run_kernel(def, ctx, opts.fast_kernels);
+    }
     for (size_t k = 0; k < n.outputs.size(); ++k) vals[n.outputs[k]] = std::move(ctx.outputs[k]);
     // Drop inputs whose last consumer this was (constants stay in the graph).
     for (int id : n.inputs)

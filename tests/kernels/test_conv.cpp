@@ -217,3 +217,35 @@ TEST(ConvTranspose, BadShapesAreErrors) {
     EXPECT_THROW(run("ConvTranspose", op, {x, rnd({8, 4, 2, 2}, 2)}, fast), ppocr::Error);
   }
 }
+
+TEST(ConvTranspose, DepthwiseKernelEqualsStride) {
+  Tensor x = rnd({2, 6, 5, 7}, 11), w = rnd({6, 1, 2, 3}, 12), b = rnd({6}, 13);
+  Attrs a;
+  a.set("group", int64_t(6));
+  a.set("strides", std::vector<int64_t>{2, 3});
+  EXPECT_EQ(run("ConvTranspose", a, {x, w, b}, false)[0].shape(), (Shape{2, 6, 10, 21}));
+  check_fast_vs_ref("ConvTranspose", a, {x, w, b});
+  a.set("activation", std::string("Sigmoid"));
+  check_fast_vs_ref("ConvTranspose", a, {x, w});
+}
+
+TEST(ConvTranspose, FewOutputChannelsKernelEqualsStride) {
+  Tensor x = rnd({1, 16, 6, 5}, 14), w = rnd({16, 1, 2, 2}, 15), b = rnd({1}, 16);
+  Attrs a;
+  a.set("strides", std::vector<int64_t>{2, 2});
+  a.set("activation", std::string("Sigmoid"));
+  check_fast_vs_ref("ConvTranspose", a, {x, w, b});
+  Attrs g;
+  g.set("strides", std::vector<int64_t>{2, 2});
+  g.set("group", int64_t(2));
+  check_fast_vs_ref("ConvTranspose", g, {x, rnd({16, 3, 2, 2}, 17), rnd({6}, 18)});
+}
+
+TEST(ConvTranspose, GemmPathKernelEqualsStride) {
+  Tensor x = rnd({2, 24, 7, 5}, 19), w = rnd({24, 20, 2, 3}, 20), b = rnd({20}, 21);
+  Attrs a;
+  a.set("strides", std::vector<int64_t>{2, 3});
+  a.set("activation", std::string("Relu"));
+  EXPECT_EQ(run("ConvTranspose", a, {x, w, b}, true)[0].shape(), (Shape{2, 20, 14, 15}));
+  check_fast_vs_ref("ConvTranspose", a, {x, w, b});
+}

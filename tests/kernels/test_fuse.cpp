@@ -234,3 +234,108 @@ TEST(Fuse, MatMulBiasAndActivation) {
   EXPECT_EQ(h.size(), 1u);
   EXPECT_EQ(h["MatMul"], 2);
 }
+
+TEST(Fuse, GeluBothForms) {
+  ensure_elementwise_ops();
+  for (const char* op : {"Div", "Erf"})
+    if (!OpRegistry::get().find(op)) GTEST_SKIP() << op << " is not registered (onnx branch)";
+  for (int form = 0; form < 2; ++form) {
+    SCOPED_TRACE(form);
+    Builder b;
+    int x = b.input({1, 4, 6, 6});
+    int y = b.conv(x, 4, 4, 3);
+    int d = b.node("Div", {y, b.g.add_constant("sqrt2", Tensor::scalar_f32(1.4142135f))});
+    int a = b.node("Add", {b.node("Erf", {d}), b.g.add_constant("one", Tensor::scalar_f32(1.f))});
+    int half = b.g.add_constant("half", Tensor::scalar_f32(0.5f));
+    int out = form == 0 ? b.node("Mul", {b.node("Mul", {y, a}), half}) : b.node("Mul", {b.node("Mul", {half, y}), a});
+    b.g.outputs = {out};
+    auto h = check_fusion(b.g, rnd({1, 4, 6, 6}, 7, -3.f, 3.f));
+    EXPECT_EQ(h.size(), 1u) << "only the Conv remains";
+  }
+}
+
+TEST(Fuse, ChannelConstantAddFoldsIntoBias) {
+  ensure_elementwise_ops();
+  Builder b;
+  int x = b.input({1, 4, 5, 5});
+  int y = b.node("Add", {b.conv(x, 4, 6, 3, 1, false), b.constant({1, 6, 1, 1})});  // conv without bias
+  Attrs t;
+  t.set("strides", std::vector<int64_t>{2, 2});
+  int z = b.node("Add", {b.constant({6, 1, 1}), b.node("ConvTranspose", {y, b.constant({6, 6, 2, 2}), b.constant({6})}, t)});
+  z = b.node("Relu", {z});
+  // Not per-channel: kept as an Add.
+  int u = b.node("Add", {b.conv(z, 6, 2, 1), b.constant({1, 1, 10, 1})});
+  b.g.outputs = {u};
+  auto h = check_fusion(b.g, rnd({1, 4, 5, 5}, 8));
+  EXPECT_EQ(h["Conv"], 2);
+  EXPECT_EQ(h["ConvTranspose"], 1);
+  EXPECT_EQ(h.count("Add"), 0u) << "the last Add becomes the Conv's broadcast residual";
+  EXPECT_EQ(h.count("Relu"), 0u);
+}
+
+TEST(Fuse, IdentityNodesDoNotBlockFusion) {
+  ensure_elementwise_ops();
+  Builder b;
+  int x = b.input({1, 3, 6, 6});
+  int c = b.node("Identity", {b.bn(b.conv(x, 3, 4, 3), 4)});
+  int y = b.node("Identity", {b.node("Relu", {b.node("Identity", {c})})});
+  b.g.outputs = {y};
+  auto h = check_fusion(b.g, rnd({1, 3, 6, 6}, 9));
+  EXPECT_EQ(h["Conv"], 1);
+  EXPECT_EQ(h["Identity"], 1) << "the one producing the graph output stays";
+  EXPECT_EQ(h.size(), 2u);
+}
+
+TEST(Fuse, AffineBlocksAndClipHardSwish) {
+  ensure_elementwise_ops();
+  if (!OpRegistry::get().find("Div")) GTEST_SKIP() << "Div is not registered (onnx branch)";
+  Builder b;
+  int x = b.input({1, 4, 6, 7});
+  auto scalar = [&](float v) { return b.g.add_constant("s" + std::to_string(b.seed++), Tensor::from_vector<float>({1}, {v})); };
+  // PP-OCRv5 "learnable affine block": conv * a + b, HardSwish (HardSigmoid form), then * a2 + b2.
+  int c = b.conv(x, 4, 4, 3);
+  int y = b.node("Add", {b.node("Mul", {scalar(1.5f), c}), scalar(-0.25f)});
+  Attrs hs;
+  hs.set("alpha", 1.f / 6.f);
+  hs.set("beta", 0.5f);
+  y = b.node("Mul", {b.node("HardSigmoid", {y}, hs), y});
+  y = b.node("Add", {b.node("Mul", {scalar(0.75f), y}), scalar(0.5f)});
+  // PP-OCRv3 HardSwish: Div(Mul(y, Clip(Add(y, 3), 0, 6)), 6), after a per-channel Mul.
+  int c2 = b.node("Mul", {b.conv(y, 4, 4, 1), b.constant({1, 4, 1, 1})});
+  int cl = b.node("Clip", {b.node("Add", {c2, b.g.add_constant("three", Tensor::scalar_f32(3.f))}),
+                           b.g.add_constant("zero", Tensor::scalar_f32(0.f)), b.g.add_constant("six", Tensor::scalar_f32(6.f))});
+  int out = b.node("Div", {b.node("Mul", {c2, cl}), b.g.add_constant("six2", Tensor::scalar_f32(6.f))});
+  b.g.outputs = {out};
+  auto h = check_fusion(b.g, rnd({1, 4, 6, 7}, 10, -4.f, 4.f));
+  EXPECT_EQ(h.size(), 1u) << "only Convs remain";
+  EXPECT_EQ(h["Conv"], 2);
+}
+
+TEST(Fuse, SqueezeExcitationStaysNHWC) {
+  ensure_elementwise_ops();
+  if (!OpRegistry::get().find("ReduceMean")) GTEST_SKIP() << "ReduceMean is not registered (onnx branch)";
+  Builder b;
+  int x = b.input({2, 8, 9, 7});
+  int y = b.conv(b.conv(x, 8, 8, 1), 8, 8, 3, 8);  // pointwise, depthwise
+  Attrs rm;
+  rm.set("axes", std::vector<int64_t>{2, 3});
+  int s = b.node("ReduceMean", {y}, rm);
+  s = b.node("Relu", {b.conv(s, 8, 4, 1)});
+  Attrs hs;
+  hs.set("alpha", 0.2f);
+  hs.set("beta", 0.5f);
+  s = b.node("HardSigmoid", {b.conv(s, 4, 8, 1)}, hs);
+  int m = b.node("Mul", {y, s});
+  int z = b.node("Add", {b.conv(m, 8, 8, 1), m});  // residual from the scaled tensor
+  int out = b.node("GlobalAveragePool", {b.conv(z, 8, 8, 3)});
+  b.g.outputs = {out, z};
+  auto h = check_fusion(b.g, rnd({2, 8, 9, 7}, 11));
+  EXPECT_EQ(h["ChannelMul"], 1);
+  EXPECT_EQ(h["GlobalAveragePool"], 2);
+  EXPECT_EQ(h.count("Mul"), 0u);
+  ModelOptions o;
+  auto model = Model::from_graph(b.g, o);
+  int nhwc = 0;
+  for (const Node& n : model->graph().nodes) nhwc += n.attrs.s("y_layout", "") == "NHWC";
+  EXPECT_GE(nhwc, 3) << "pointwise -> depthwise -> ChannelMul -> conv chain";
+}

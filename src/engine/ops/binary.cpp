@@ -53,12 +53,13 @@ template <class T, class R, bool Swap, class F>
 void block_loop(const T* full, const T* blk, R* po, int64_t n, int64_t inner, int64_t bn, F f) {
   auto op = [&](T x, T y) { return Swap ? f(y, x) : f(x, y); };
   if (inner == 1 && bn == n) {
-#pragma omp parallel for if (n >= kParallelMin)
+#pragma omp parallel for simd if (n >= kParallelMin)
     for (int64_t i = 0; i < n; ++i) po[i] = op(full[i], blk[i]);
   } else if (inner == 1) {
     const int64_t rows = n / bn;
 #pragma omp parallel for if (n >= kParallelMin)
     for (int64_t r = 0; r < rows; ++r)
+#pragma omp simd
       for (int64_t k = 0; k < bn; ++k) po[r * bn + k] = op(full[r * bn + k], blk[k]);
   } else {
     const int64_t rows = n / inner;
@@ -67,6 +68,7 @@ void block_loop(const T* full, const T* blk, R* po, int64_t n, int64_t inner, in
       const T v = blk[r % bn];
       const T* x = full + r * inner;
       R* y = po + r * inner;
+#pragma omp simd
       for (int64_t k = 0; k < inner; ++k) y[k] = op(x[k], v);
     }
   }

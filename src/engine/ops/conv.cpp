@@ -17,19 +17,46 @@ void conv_compute(KernelContext& c, const ConvArgs& a);
 
 struct ConvArgs {
   Tensor x, w, b, r;  // float32; b and r may be empty
+  bool x_nhwc = false, r_nhwc = false, y_nhwc = false;  // engine layout attributes (docs/engine.md)
   int64_t n = 0, c = 0, m = 0, group = 1;
   nn::Window win;
   nn::Epilogue epi;
   Shape y_shape;
 };
 
-ConvArgs conv_args(const KernelContext& c) {
+bool nhwc_attr(const KernelContext& c, const char* name) {
+  const std::string v = c.node.attrs.s(name, "");
+  if (!v.empty() && v != "NCHW" && v != "NHWC") c.error(std::string(name) + " must be NCHW or NHWC, got " + v);
+  return v == "NHWC";
+}
+
+// Logical NCHW shape of a tensor stored NHWC.
+Shape logical(const Tensor& t, bool nhwc) {
+  if (!nhwc) return t.shape();
+  const Shape& s = t.shape();
+  return {s[0], s[3], s[1], s[2]};
+}
+
+// `to_nchw`: convert NHWC-stored inputs to NCHW tensors (reference path).
+ConvArgs conv_args(const KernelContext& c, bool to_nchw) {
   ConvArgs a;
   a.x = nn::f32_input(c, 0);
   a.w = nn::f32_input(c, 1);
   if (c.has_input(2)) a.b = nn::f32_input(c, 2);
   if (c.has_input(3)) a.r = nn::f32_input(c, 3);
-  const Shape& xs = a.x.shape();
+  a.x_nhwc = nhwc_attr(c, "x_layout");
+  a.r_nhwc = nhwc_attr(c, "r_layout") && !a.r.empty();
+  a.y_nhwc = nhwc_attr(c, "y_layout");
+  if ((a.x_nhwc && a.x.rank() != 4) || (a.r_nhwc && a.r.rank() != 4)) c.error("NHWC layout needs 4-D tensors");
+  if (to_nchw && a.x_nhwc) {
+    a.x = nn::nhwc_to_nchw(a.x, c.pool);
+    a.x_nhwc = false;
+  }
+  if (to_nchw && a.r_nhwc) {
+    a.r = nn::nhwc_to_nchw(a.r, c.pool);
+    a.r_nhwc = false;
+  }
+  const Shape xs = logical(a.x, a.x_nhwc);
   const Shape& ws = a.w.shape();
   if (xs.size() < 3 || xs.size() > 5) c.error("X must have rank 3..5, got " + a.x.desc());
   if (ws.size() != xs.size()) c.error("W rank must match X: X " + a.x.desc() + ", W " + a.w.desc());
@@ -47,6 +74,7 @@ ConvArgs conv_args(const KernelContext& c) {
   a.win = nn::forward_window(c, xs, kernel, false);
   if (!a.b.empty() && (a.b.rank() != 1 || a.b.dim(0) != a.m)) c.error("B must be [" + std::to_string(a.m) + "], got " + a.b.desc());
   a.y_shape = nn::window_shape(a.n, a.m, a.win);
+  if (a.y_nhwc && a.y_shape.size() != 4) c.error("NHWC layout needs 4-D tensors");
   a.epi = nn::parse_epilogue(c);
   return a;
 }
@@ -65,7 +93,7 @@ void broadcast_residual(KernelContext& c, const ConvArgs& a) {
 
 void conv_ref(KernelContext& c) {
   const DType dt = c.in(0).dtype();
-  ConvArgs a = conv_args(c);
+  ConvArgs a = conv_args(c, true);
   if (!a.r.empty() && a.r.shape() != a.y_shape) {
     ConvArgs plain = a;
     plain.r = Tensor();
@@ -75,6 +103,7 @@ void conv_ref(KernelContext& c) {
   } else {
     conv_compute(c, a);
   }
+  if (a.y_nhwc) c.outputs[0] = nn::nchw_to_nhwc(c.outputs[0], c.pool);
   nn::restore_dtype(c, dt);
 }
 
@@ -126,14 +155,15 @@ void conv_compute(KernelContext& c, const ConvArgs& a) {
 struct ConvPrim {
   dnnl::convolution_forward prim;
   dnnl::memory::desc src, wei, dst, scratch;
-  dnnl::memory::desc plain_src, plain_dst;
+  dnnl::memory::desc user_src, user_dst;  // the tensors' layouts (NCHW or NHWC)
   bool reorder_src = false, reorder_dst = false;
   dnnl::memory weights, bias;  // cached when constant
   bool weights_cached = false;
 };
 
-// Layout policy: plain NCHW when oneDNN has a JIT kernel for it, else
-// the layout oneDNN prefers (with reorders in and out). PPOCR_CONV_LAYOUT=plain|any overrides.
+// Layout policy: the tensors' own layouts (NCHW / NHWC) when oneDNN has a JIT
+// kernel for them, else the layout oneDNN prefers (with reorders in and out).
+// PPOCR_CONV_LAYOUT=plain|any overrides (for experiments).
 const char* layout_policy() {
   static const char* p = [] {
     const char* e = std::getenv("PPOCR_CONV_LAYOUT");
@@ -160,8 +190,9 @@ std::shared_ptr<ConvPrim> make_conv(const ConvArgs& a, bool const_w, bool const_
     ws[0] /= a.group;
     ws.insert(ws.begin(), a.group);
   }
-  p->plain_src = dnn::plain_desc(a.x.shape());
-  p->plain_dst = dnn::plain_desc(a.y_shape);
+  const Shape xs = logical(a.x, a.x_nhwc);
+  p->user_src = md(dnn::dims_of(xs), dt::f32, a.x_nhwc ? tag::nhwc : dnn::plain_tag(a.x.rank()));
+  p->user_dst = md(dnn::dims_of(a.y_shape), dt::f32, a.y_nhwc ? tag::nhwc : dnn::plain_tag(a.x.rank()));
   md wany(dnn::dims_of(ws), dt::f32, tag::any);
   md bmd({a.m}, dt::f32, tag::a);
   auto attr = dnn::make_attr(a.epi, !a.r.empty());
@@ -178,12 +209,12 @@ std::shared_ptr<ConvPrim> make_conv(const ConvArgs& a, bool const_w, bool const_
   dnnl::convolution_forward::primitive_desc pd;
   bool chosen = false;
   if (pol != "any") {
-    pd = make_pd(p->plain_src, p->plain_dst);
+    pd = make_pd(p->user_src, p->user_dst);
     std::string impl = pd.impl_info_str();
     chosen = pol == "plain" || (impl.find("gemm") == std::string::npos && impl.find("ref") == std::string::npos);
   }
   if (!chosen) {
-    md sany(dnn::dims_of(a.x.shape()), dt::f32, tag::any), dany(dnn::dims_of(a.y_shape), dt::f32, tag::any);
+    md sany(dnn::dims_of(xs), dt::f32, tag::any), dany(dnn::dims_of(a.y_shape), dt::f32, tag::any);
     pd = make_pd(sany, dany);
   }
   p->prim = dnnl::convolution_forward(pd);
@@ -191,8 +222,8 @@ std::shared_ptr<ConvPrim> make_conv(const ConvArgs& a, bool const_w, bool const_
   p->wei = pd.weights_desc();
   p->dst = pd.dst_desc();
   p->scratch = pd.scratchpad_desc();
-  p->reorder_src = p->src != p->plain_src;
-  p->reorder_dst = p->dst != p->plain_dst;
+  p->reorder_src = p->src != p->user_src;
+  p->reorder_dst = p->dst != p->user_dst;
   if (const_w) {
     p->weights = dnnl::memory(p->wei, dnn::cpu());
     md wplain = dnn::plain_desc(ws);
@@ -215,8 +246,8 @@ void reorder(const dnnl::memory& from, const dnnl::memory& to) {
 
 void conv_fast(KernelContext& c) {
   const DType dt = c.in(0).dtype();
-  ConvArgs a = conv_args(c);
-  if (!a.r.empty() && a.r.shape() != a.y_shape) return conv_ref(c);  // broadcast residual: rare
+  ConvArgs a = conv_args(c, false);
+  if (!a.r.empty() && logical(a.r, a.r_nhwc) != a.y_shape) return conv_ref(c);  // broadcast residual: rare
   const bool const_w = c.input_is_constant(1) && dt == DType::Float32 && c.in(1).dtype() == DType::Float32;
   const bool const_b = c.input_is_constant(2) && c.in(2).dtype() == DType::Float32;
   std::shared_ptr<ConvPrim> p;
@@ -224,8 +255,9 @@ void conv_fast(KernelContext& c) {
   if (c.cache) p = std::static_pointer_cast<ConvPrim>(c.cache->get_or_create(dnn::node_key(c, const_w ? "cw" : "w"), make));
   else p = make_conv(a, const_w, const_b);
 
-  Tensor& y = c.alloc_output(0, DType::Float32, a.y_shape);
-  dnnl::memory src = dnn::wrap(p->plain_src, a.x);
+  const Shape& ys = a.y_shape;
+  Tensor& y = c.alloc_output(0, DType::Float32, a.y_nhwc ? Shape{ys[0], ys[2], ys[3], ys[1]} : ys);
+  dnnl::memory src = dnn::wrap(p->user_src, a.x);
   Tensor src_blk, dst_blk;
   if (p->reorder_src) {
     src_blk = Tensor(DType::UInt8, {static_cast<int64_t>(p->src.get_size())}, c.pool);
@@ -233,14 +265,18 @@ void conv_fast(KernelContext& c) {
     reorder(src, m);
     src = m;
   }
-  dnnl::memory dst = dnn::wrap(p->plain_dst, y);
+  dnnl::memory dst = dnn::wrap(p->user_dst, y);
   if (p->reorder_dst) {
     dst_blk = Tensor(DType::UInt8, {static_cast<int64_t>(p->dst.get_size())}, c.pool);
     dst = dnnl::memory(p->dst, dnn::cpu(), dst_blk.raw());
   }
   if (!a.r.empty()) {
-    if (p->reorder_dst) reorder(dnn::wrap(p->plain_dst, a.r), dst);
-    else std::memcpy(y.raw(), a.r.raw(), y.bytes());
+    dnnl::memory rm = dnn::wrap(a.r_nhwc ? dnnl::memory::desc(p->user_dst.dims(), dnnl::memory::data_type::f32,
+                                                             dnnl::memory::format_tag::nhwc)
+                                         : dnn::plain_desc(a.r.shape()),
+                                a.r);
+    if (rm.get_desc() == dst.get_desc()) std::memcpy(dst.get_data_handle(), a.r.raw(), a.r.bytes());
+    else reorder(rm, dst);
   }
   dnnl::memory wei, bias;
   if (p->weights_cached) wei = p->weights;
@@ -260,7 +296,7 @@ void conv_fast(KernelContext& c) {
   std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DST, dst}};
   if (!a.b.empty()) args[DNNL_ARG_BIAS] = const_b ? p->bias : dnn::wrap(dnn::plain_desc({a.m}), a.b);
   dnn::execute(p->prim, p->scratch, args);
-  if (p->reorder_dst) reorder(dst, dnn::wrap(p->plain_dst, y));
+  if (p->reorder_dst) reorder(dst, dnn::wrap(p->user_dst, y));
   nn::restore_dtype(c, dt);
 }
 

@@ -92,7 +92,7 @@ void deconv_ref(KernelContext& c) {
 struct DeconvPrim {
   dnnl::deconvolution_forward prim;
   dnnl::memory::desc src, wei, dst, scratch, plain_src, plain_dst, plain_wei;
-  dnnl::memory weights, bias;
+  dnnl::memory weights;
   bool weights_cached = false;
 };
 
@@ -119,7 +119,7 @@ dnnl::memory::desc onnx_deconv_weights(const DeconvArgs& a) {
   return dnnl::memory::desc(dims, dnnl::memory::data_type::f32, strides);
 }
 
-std::shared_ptr<DeconvPrim> make_deconv(const DeconvArgs& a, bool const_w, bool const_b) {
+std::shared_ptr<DeconvPrim> make_deconv(const DeconvArgs& a, bool const_w) {
   using md = dnnl::memory::desc;
   using dt = dnnl::memory::data_type;
   using tag = dnnl::memory::format_tag;
@@ -136,15 +136,12 @@ std::shared_ptr<DeconvPrim> make_deconv(const DeconvArgs& a, bool const_w, bool 
   p->plain_dst = dnn::plain_desc(a.y_shape);
   p->plain_wei = onnx_deconv_weights(a);
   md wany(p->plain_wei.dims(), dt::f32, tag::any);
-  md bmd({a.m}, dt::f32, tag::a);
   md sany(dnn::dims_of(a.x.shape()), dt::f32, tag::any), dany(dnn::dims_of(a.y_shape), dt::f32, tag::any);
-  auto desc = a.b.empty() ? dnnl::deconvolution_forward::desc(dnnl::prop_kind::forward_inference,
-                                                              dnnl::algorithm::deconvolution_direct, sany, wany, dany,
-                                                              strides, dil, pl, pr)
-                          : dnnl::deconvolution_forward::desc(dnnl::prop_kind::forward_inference,
-                                                              dnnl::algorithm::deconvolution_direct, sany, wany, bmd,
-                                                              dany, strides, dil, pl, pr);
-  dnnl::deconvolution_forward::primitive_desc pd(desc, dnn::make_attr(a.epi, false), dnn::cpu());
+  // oneDNN 2.6's deconvolution is slow with a bias or post-ops (a reference
+  // epilogue); both are applied afterwards in one pass over the output instead.
+  dnnl::deconvolution_forward::desc desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct,
+                                         sany, wany, dany, strides, dil, pl, pr);
+  dnnl::deconvolution_forward::primitive_desc pd(desc, dnn::make_attr(nn::Epilogue{}, false), dnn::cpu());
   p->prim = dnnl::deconvolution_forward(pd);
   p->src = pd.src_desc();
   p->wei = pd.weights_desc();
@@ -157,10 +154,6 @@ std::shared_ptr<DeconvPrim> make_deconv(const DeconvArgs& a, bool const_w, bool 
     dnn::stream().wait();
     p->weights_cached = true;
   }
-  if (const_b && !a.b.empty()) {
-    p->bias = dnnl::memory(bmd, dnn::cpu());
-    std::memcpy(p->bias.get_data_handle(), a.b.raw(), a.b.bytes());
-  }
   return p;
 }
 
@@ -169,15 +162,115 @@ void reorder(dnnl::memory from, dnnl::memory to) {
   dnn::stream().wait();
 }
 
+// ConvTranspose whose kernel equals its stride (no padding, no dilation: the
+// up-sampling layers of detection heads) with few output channels per group
+// (oneDNN pads output channels to 16): every output pixel reads one input
+// pixel per input channel of its group. A direct NCHW loop.
+bool kernel_is_stride(const DeconvArgs& a) {
+  const nn::Window& w = a.win;
+  if (w.nsp != 2) return false;
+  for (int i = 1; i < 3; ++i)
+    if (w.k[i] != w.s[i] || w.d[i] != 1 || w.pb[i] != 0 || w.pe[i] != 0 || w.out[i] != w.in[i] * w.s[i]) return false;
+  return true;
+}
+
+// group == 1 and kernel == stride: per image one GEMM
+//   T[M*KH*KW, H*W] = W^T[M*KH*KW, C] x X[C, H*W]
+// then every T column is scattered to its KH x KW output block (+ bias, activation).
+void deconv_gemm(KernelContext& c, const DeconvArgs& a) {
+  const nn::Window& w = a.win;
+  Tensor& y = c.alloc_output(0, DType::Float32, a.y_shape);
+  const int64_t H = w.in[1], Wd = w.in[2], KH = w.k[1], KW = w.k[2], OW = w.out[2], HW = H * Wd;
+  const int64_t rows = a.m * KH * KW;
+  Tensor t(DType::Float32, {rows, HW}, c.pool);
+  const float* B = a.b.empty() ? nullptr : a.b.data<float>();
+  float* T = t.data<float>();
+  for (int64_t n = 0; n < a.n; ++n) {
+    const float* X = a.x.data<float>() + n * a.c * HW;
+    auto st = dnnl::sgemm('T', 'N', rows, HW, a.c, 1.f, a.w.data<float>(), rows, X, HW, 0.f, T, HW);
+    if (st != dnnl::status::success) c.error("oneDNN sgemm failed");
+    float* Y = y.data<float>() + n * a.m * H * KH * OW;
+#pragma omp parallel for collapse(2) schedule(static)
+    for (int64_t m = 0; m < a.m; ++m)
+      for (int64_t ih = 0; ih < H; ++ih) {
+        const float bias = B ? B[m] : 0.f;
+        for (int64_t kh = 0; kh < KH; ++kh) {
+          float* orow = Y + (m * H * KH + ih * KH + kh) * OW;
+          for (int64_t kw = 0; kw < KW; ++kw) {
+            const float* src = T + ((m * KH + kh) * KW + kw) * HW + ih * Wd;
+            for (int64_t iw = 0; iw < Wd; ++iw) orow[iw * KW + kw] = src[iw] + bias;
+          }
+          nn::apply_act_inplace_serial(a.epi, orow, OW);
+        }
+      }
+  }
+}
+
+void deconv_unpool(KernelContext& c, const DeconvArgs& a) {
+  const nn::Window& w = a.win;
+  Tensor& y = c.alloc_output(0, DType::Float32, a.y_shape);
+  const float* X = a.x.data<float>();
+  const float* W = a.w.data<float>();
+  const float* B = a.b.empty() ? nullptr : a.b.data<float>();
+  float* Y = y.data<float>();
+  const int64_t H = w.in[1], Wd = w.in[2], KH = w.k[1], KW = w.k[2], OW = w.out[2];
+  const int64_t cg = a.c / a.group, mg = a.m / a.group;
+#pragma omp parallel for collapse(2) schedule(static)
+  for (int64_t nm = 0; nm < a.n * a.m; ++nm)
+    for (int64_t ih = 0; ih < H; ++ih) {
+      const int64_t n = nm / a.m, m = nm % a.m, g = m / mg, mo = m % mg;
+      float* out = Y + nm * H * KH * OW;
+      for (int64_t kh = 0; kh < KH; ++kh) {
+        float* orow = out + (ih * KH + kh) * OW;
+        for (int64_t ow = 0; ow < OW; ++ow) orow[ow] = B ? B[m] : 0.f;
+        for (int64_t ci = 0; ci < cg; ++ci) {
+          const int64_t cin = g * cg + ci;
+          const float* in = X + ((n * a.c + cin) * H + ih) * Wd;
+          const float* wr = W + ((cin * mg + mo) * KH + kh) * KW;
+          for (int64_t kw = 0; kw < KW; ++kw) {
+            const float wv = wr[kw];
+            float* o = orow + kw;
+            for (int64_t iw = 0; iw < Wd; ++iw) o[iw * KW] += in[iw] * wv;
+          }
+        }
+        nn::apply_act_inplace_serial(a.epi, orow, OW);
+      }
+    }
+}
+
+// y = act(y + B[channel]) over an NCHW output.
+void bias_act(const DeconvArgs& a, Tensor& y) {
+  if (a.b.empty() && a.epi.none()) return;
+  const int64_t planes = a.n * a.m, sp = a.win.out_numel();
+  const float* B = a.b.empty() ? nullptr : a.b.data<float>();
+  float* Y = y.data<float>();
+#pragma omp parallel for schedule(static)
+  for (int64_t pl = 0; pl < planes; ++pl) {
+    float* o = Y + pl * sp;
+    if (B) {
+      const float bv = B[pl % a.m];
+      for (int64_t i = 0; i < sp; ++i) o[i] += bv;
+    }
+    nn::apply_act_inplace_serial(a.epi, o, sp);
+  }
+}
+
 void deconv_fast(KernelContext& c) {
   const DType dt = c.in(0).dtype();
   DeconvArgs a = deconv_args(c);
+  if (kernel_is_stride(a) && a.group == 1) {
+    deconv_gemm(c, a);
+    return nn::restore_dtype(c, dt);
+  }
+  if (kernel_is_stride(a) && a.m / a.group <= 4) {
+    deconv_unpool(c, a);
+    return nn::restore_dtype(c, dt);
+  }
   const bool const_w = c.input_is_constant(1) && c.in(1).dtype() == DType::Float32;
-  const bool const_b = c.input_is_constant(2) && c.in(2).dtype() == DType::Float32;
   std::shared_ptr<DeconvPrim> p;
-  auto make = [&] { return std::static_pointer_cast<void>(make_deconv(a, const_w, const_b)); };
+  auto make = [&] { return std::static_pointer_cast<void>(make_deconv(a, const_w)); };
   if (c.cache) p = std::static_pointer_cast<DeconvPrim>(c.cache->get_or_create(dnn::node_key(c, const_w ? "cw" : "w"), make));
-  else p = make_deconv(a, const_w, const_b);
+  else p = make_deconv(a, const_w);
 
   Tensor& y = c.alloc_output(0, DType::Float32, a.y_shape);
   dnnl::memory src = dnn::wrap(p->plain_src, a.x);
@@ -201,9 +294,9 @@ void deconv_fast(KernelContext& c) {
     reorder(dnn::wrap(p->plain_wei, a.w), wei);
   }
   std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DST, dst}};
-  if (!a.b.empty()) args[DNNL_ARG_BIAS] = const_b ? p->bias : dnn::wrap(dnn::plain_desc({a.m}), a.b);
   dnn::execute(p->prim, p->scratch, args);
   if (rdst) reorder(dst, dnn::wrap(p->plain_dst, y));
+  bias_act(a, y);
   nn::restore_dtype(c, dt);
 }
 

@@ -53,7 +53,10 @@ dnnl::primitive_attr make_attr(const nn::Epilogue& e, bool residual) {
     case nn::Act::Sigmoid: po.append_eltwise(1.f, alg::eltwise_logistic, 0.f, 0.f); break;
     case nn::Act::Tanh: po.append_eltwise(1.f, alg::eltwise_tanh, 0.f, 0.f); break;
     case nn::Act::Swish: po.append_eltwise(1.f, alg::eltwise_swish, 1.f, 0.f); break;
+    case nn::Act::Gelu: po.append_eltwise(1.f, alg::eltwise_gelu_erf, 0.f, 0.f); break;
   }
+  if (e.post_scale != 1.f || e.post_shift != 0.f)
+    po.append_eltwise(1.f, alg::eltwise_linear, e.post_scale, e.post_shift);
   attr.set_post_ops(po);
   return attr;
 }

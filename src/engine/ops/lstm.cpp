@@ -7,6 +7,7 @@
 #include <cmath>
 #include <functional>
 
+#include "engine/ops/fast_math.h"
 #include "engine/ops/op_helpers.h"
 
 namespace ppocr::engine::ops {
@@ -58,6 +59,20 @@ void check_shape(const KernelContext& c, const Tensor& t, const Shape& want, con
     c.error(std::string(what) + " must have shape " + shape_str(want) + ", got " + t.desc());
 }
 
+// Dot product; the fast kernel lets the compiler reorder the sum (vectorised).
+template <bool Fast>
+inline float dot(const float* a, const float* b, int64_t n) {
+  float acc = 0.f;
+  if constexpr (Fast) {
+#pragma omp simd reduction(+ : acc)
+    for (int64_t j = 0; j < n; ++j) acc += a[j] * b[j];
+  } else {
+    for (int64_t j = 0; j < n; ++j) acc += a[j] * b[j];
+  }
+  return acc;
+}
+
+template <bool Fast>
 void lstm(KernelContext& c) {
   const Attrs& at = c.node.attrs;
   const int layout = static_cast<int>(at.i("layout", 0));
@@ -96,7 +111,12 @@ void lstm(KernelContext& c) {
   std::vector<float> alphas = at.floats("activation_alpha"), betas = at.floats("activation_beta");
   size_t ai = 0, bi = 0;
   std::vector<Act> acts;
-  for (auto& n : names) acts.push_back(make_act(c, n, alphas, betas, ai, bi));
+  for (auto& n : names) {
+    acts.push_back(make_act(c, n, alphas, betas, ai, bi));
+    // The fast kernel uses the vectorisable approximations for the defaults.
+    if (Fast && n == "Sigmoid") acts.back() = [](float x) { return fast_sigmoid(x); };
+    if (Fast && n == "Tanh") acts.back() = [](float x) { return fast_tanh(x); };
+  }
 
   // Outputs in layout 0; converted at the end when layout = 1.
   Tensor Y = Tensor::zeros(DType::Float32, {seq, dirs, batch, H});
@@ -124,12 +144,8 @@ void lstm(KernelContext& c) {
         const int64_t t = reverse ? len - 1 - s : s;
         const float* xt = xat(t, b);
         for (int64_t k = 0; k < 4 * H; ++k) {
-          float acc = bias ? bias[k] + bias[4 * H + k] : 0.f;
-          const float* wr = w + k * isz;
-          for (int64_t j = 0; j < isz; ++j) acc += wr[j] * xt[j];
-          const float* rr = rw + k * H;
-          for (int64_t j = 0; j < H; ++j) acc += rr[j] * hs[j];
-          gates[k] = acc;
+          const float b0 = bias ? bias[k] + bias[4 * H + k] : 0.f;
+          gates[k] = b0 + dot<Fast>(w + k * isz, xt, isz) + dot<Fast>(rw + k * H, hs.data(), H);
         }
         float* yt = Y.data<float>() + ((t * dirs + d) * batch + b) * H;
         for (int64_t j = 0; j < H; ++j) {
@@ -179,7 +195,7 @@ void lstm(KernelContext& c) {
   if (c.outputs.size() > 2) c.outputs[2] = Yc;
 }
 
-PPOCR_OP(LSTM).reference(lstm).inputs(3, 8);
+PPOCR_OP(LSTM).reference(lstm<false>).fast(lstm<true>).inputs(3, 8);
 
 }  // namespace
 }  // namespace ppocr::engine::ops

@@ -121,7 +121,7 @@ std::shared_ptr<MatMulPrim> make_matmul(const MatMulArgs& r) {
     Shape bs(r.y_full.size(), 1);
     bs.back() = r.n;
     p->bias = dnn::plain_desc(bs);
-  } else if (!r.bias.empty() && r.epi.act != nn::Act::None) {
+  } else if (!r.bias.empty() && !r.epi.none()) {
     attr = dnn::make_attr(nn::Epilogue{}, false);  // the activation follows the bias add
   }
   auto desc = p->use_bias ? dnnl::matmul::desc(p->a, p->b, p->bias, p->y) : dnnl::matmul::desc(p->a, p->b, p->y);

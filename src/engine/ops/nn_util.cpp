@@ -6,13 +6,15 @@ namespace ppocr::engine::nn {
 
 bool activation_known(const std::string& a) {
   return a.empty() || a == "Relu" || a == "Clip" || a == "HardSigmoid" || a == "HardSwish" ||
-         a == "Sigmoid" || a == "LeakyRelu" || a == "Tanh" || a == "Swish";
+         a == "Sigmoid" || a == "LeakyRelu" || a == "Tanh" || a == "Swish" || a == "Gelu";
 }
 
 Epilogue parse_epilogue(const KernelContext& c) {
   Epilogue e;
   const std::string a = c.node.attrs.s("activation", "");
   const auto& at = c.node.attrs;
+  e.post_scale = at.f("post_scale", 1.f);
+  e.post_shift = at.f("post_shift", 0.f);
   if (a.empty()) return e;
   if (a == "Relu") e.act = Act::Relu;
   else if (a == "Clip") {
@@ -30,6 +32,7 @@ Epilogue parse_epilogue(const KernelContext& c) {
     e.alpha = at.f("activation_alpha", 0.01f);
   } else if (a == "Tanh") e.act = Act::Tanh;
   else if (a == "Swish") e.act = Act::Swish;
+  else if (a == "Gelu") e.act = Act::Gelu;
   else c.error("unknown fused activation '" + a + "'");
   return e;
 }
@@ -214,8 +217,32 @@ Shape broadcast_shapes(const KernelContext& c, const Shape& a, const Shape& b) {
   return s;
 }
 
+static Tensor permute4(const Tensor& t, BufferPool* pool, bool to_nhwc) {
+  PPOCR_CHECK(t.rank() == 4 && t.dtype() == DType::Float32, "layout change needs a float32 4-D tensor, got ", t.desc());
+  const Shape& s = t.shape();
+  // Source dims (a, b, c, d); NCHW->NHWC moves b to the end, NHWC->NCHW moves d to position 1.
+  const int64_t n = s[0];
+  const int64_t C = to_nhwc ? s[1] : s[3], H = to_nhwc ? s[2] : s[1], W = to_nhwc ? s[3] : s[2];
+  Tensor out(DType::Float32, to_nhwc ? Shape{n, H, W, C} : Shape{n, C, H, W}, pool);
+  const float* src = t.data<float>();
+  float* dst = out.data<float>();
+#pragma omp parallel for collapse(2) schedule(static)
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t h = 0; h < H; ++h)
+      for (int64_t w = 0; w < W; ++w)
+        for (int64_t c = 0; c < C; ++c) {
+          const int64_t nchw = ((b * C + c) * H + h) * W + w, nhwc = ((b * H + h) * W + w) * C + c;
+          if (to_nhwc) dst[nhwc] = src[nchw];
+          else dst[nchw] = src[nhwc];
+        }
+  return out;
+}
+
+Tensor nchw_to_nhwc(const Tensor& t, BufferPool* pool) { return permute4(t, pool, true); }
+Tensor nhwc_to_nchw(const Tensor& t, BufferPool* pool) { return permute4(t, pool, false); }
+
 void apply_act_inplace(const Epilogue& e, float* y, int64_t n) {
-  if (e.act == Act::None) return;
+  if (e.none()) return;
 #pragma omp parallel for schedule(static)
   for (int64_t i = 0; i < n; ++i) y[i] = apply_act(e, y[i]);
 }

@@ -27,11 +27,13 @@ inline void restore_dtype(KernelContext& c, DType dt) {
 }
 
 // ---- fused activation --------------------------------------------------------
-enum class Act { None, Relu, Clip, HardSigmoid, HardSwish, Sigmoid, LeakyRelu, Tanh, Swish };
+enum class Act { None, Relu, Clip, HardSigmoid, HardSwish, Sigmoid, LeakyRelu, Tanh, Swish, Gelu };
 
 struct Epilogue {
   Act act = Act::None;
   float alpha = 0, beta = 0;  // Clip: min/max; HardSigmoid: alpha/beta; LeakyRelu: alpha
+  float post_scale = 1, post_shift = 0;  // applied after the activation
+  bool none() const { return act == Act::None && post_scale == 1.f && post_shift == 0.f; }
 };
 
 // Reads the `activation`, `activation_alpha`, `activation_beta` attributes
@@ -42,7 +44,7 @@ bool activation_known(const std::string& name);
 
 inline float sigmoidf(float x) { return 1.f / (1.f + std::exp(-x)); }
 
-inline float apply_act(const Epilogue& e, float x) {
+inline float apply_act_only(const Epilogue& e, float x) {
   switch (e.act) {
     case Act::None: return x;
     case Act::Relu: return x > 0 ? x : 0.f;
@@ -53,9 +55,12 @@ inline float apply_act(const Epilogue& e, float x) {
     case Act::LeakyRelu: return x >= 0 ? x : e.alpha * x;
     case Act::Tanh: return std::tanh(x);
     case Act::Swish: return x * sigmoidf(x);
+    case Act::Gelu: return 0.5f * x * (1.f + std::erf(x * 0.70710678118654752f));
   }
   return x;
 }
+
+inline float apply_act(const Epilogue& e, float x) { return apply_act_only(e, x) * e.post_scale + e.post_shift; }
 
 // ---- window geometry ---------------------------------------------------------
 // Spatial parameters normalised to 3 dims (leading dims are 1 / 0 padding).
@@ -86,6 +91,13 @@ namespace ppocr::engine::nn {
 void add_broadcast(const KernelContext& c, float* y, const Shape& y_shape, const Tensor& b, float scale = 1.f);
 // numpy broadcast of two shapes; Error when they do not broadcast.
 Shape broadcast_shapes(const KernelContext& c, const Shape& a, const Shape& b);
-// Applies the epilogue in place over n values.
+// 4-D layout changes: [N,C,H,W] <-> [N,H,W,C] (new tensors from `pool`).
+Tensor nchw_to_nhwc(const Tensor& t, BufferPool* pool);
+Tensor nhwc_to_nchw(const Tensor& t, BufferPool* pool);
+// Applies the epilogue in place over n values (OpenMP-parallel / on this thread only).
 void apply_act_inplace(const Epilogue& e, float* y, int64_t n);
+inline void apply_act_inplace_serial(const Epilogue& e, float* y, int64_t n) {
+  if (e.none()) return;
+  for (int64_t i = 0; i < n; ++i) y[i] = apply_act(e, y[i]);
+}
 }  // namespace ppocr::engine::nn

@@ -46,6 +46,15 @@ std::vector<int64_t> int_input(const KernelContext& c, size_t i) {
   return t.to_i64();
 }
 
+void check_output_size(const KernelContext& c, const Shape& s) {
+  int64_t n = 1;
+  for (int64_t d : s) {
+    if (d < 0) c.error("negative dimension in " + shape_str(s));
+    if (d != 0 && n > kMaxElements / d) c.error("output shape " + shape_str(s) + " is too large");
+    n *= d;
+  }
+}
+
 Tensor as_f32(const KernelContext& c, const Tensor& t) {
   if (t.dtype() == DType::Float32) return t;
   if (t.dtype() == DType::Float16) return t.cast(DType::Float32);

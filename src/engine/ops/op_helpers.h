@@ -55,6 +55,11 @@ void for_each_broadcast(const Shape& out, const std::vector<int64_t>& sa, const 
   }
 }
 
+// Error when a shape computed from data (Expand, Tile, ConstantOfShape, Pad...)
+// would exceed kMaxElements: corrupt models must not ask for terabytes.
+constexpr int64_t kMaxElements = int64_t(1) << 31;
+void check_output_size(const KernelContext& c, const Shape& s);
+
 // Float tensors (float16 is converted) as float32; Error for other dtypes.
 Tensor as_f32(const KernelContext& c, const Tensor& t);
 

@@ -61,6 +61,7 @@ void pad(KernelContext& c) {
     if (mode == Mode::Reflect && (begin[d] >= x.dim(d) || end[d] >= x.dim(d)) && (begin[d] > 0 || end[d] > 0))
       c.error("reflect pads must be smaller than the dim");
   }
+  check_output_size(c, os);
   Tensor xv = x;
   if (xv.dtype() == DType::Float16) xv = xv.cast(DType::Float32);
   Tensor& o = c.alloc_output(0, xv.dtype(), os);

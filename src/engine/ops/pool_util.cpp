@@ -86,6 +86,76 @@ void pool_ref(KernelContext& c, PoolKind kind) {
 }
 
 namespace {
+
+// Direct NCHW pooling for 1-D / 2-D windows: whole output rows at a time, the
+// inner loop over output columns vectorised where every tap is inside.
+void pool_direct(KernelContext& c, PoolKind kind, const PoolArgs& p) {
+  const Window& w = p.w;
+  Tensor& y = c.alloc_output(0, DType::Float32, p.y_shape);
+  const float* X = p.x.data<float>();
+  float* Y = y.data<float>();
+  const int64_t H = w.in[1], W = w.in[2], OH = w.out[1], OW = w.out[2];
+  const int64_t KH = w.k[1], KW = w.k[2], SH = w.s[1], SW = w.s[2], DH = w.d[1], DW = w.d[2];
+  const int64_t PT = w.pb[1], PL = w.pb[2];
+  // Columns whose taps are all inside: ow in [lo, hi).
+  int64_t lo = 0, hi = OW;
+  while (lo < OW && lo * SW - PL < 0) ++lo;
+  while (hi > lo && (hi - 1) * SW - PL + (KW - 1) * DW >= W) --hi;
+  // Divisors of average pooling per column / row (taps inside, taps inside the padded extent).
+  std::vector<int64_t> col_in(OW), col_pad(OW), row_in(OH), row_pad(OH);
+  auto count = [](int64_t start, int64_t k, int64_t d, int64_t lim_lo, int64_t lim_hi) {
+    int64_t n = 0;
+    for (int64_t i = 0; i < k; ++i) n += (start + i * d >= lim_lo && start + i * d < lim_hi);
+    return n;
+  };
+  for (int64_t ow = 0; ow < OW; ++ow) {
+    col_in[ow] = count(ow * SW - PL, KW, DW, 0, W);
+    col_pad[ow] = count(ow * SW - PL, KW, DW, -PL, W + w.pe[2]);
+  }
+  for (int64_t oh = 0; oh < OH; ++oh) {
+    row_in[oh] = count(oh * SH - PT, KH, DH, 0, H);
+    row_pad[oh] = count(oh * SH - PT, KH, DH, -PT, H + w.pe[1]);
+  }
+  const bool is_max = kind == PoolKind::Max;
+  const float init = is_max ? -std::numeric_limits<float>::infinity() : 0.f;
+  const int64_t planes = p.x.dim(0) * p.x.dim(1);
+#pragma omp parallel for schedule(static)
+  for (int64_t pl = 0; pl < planes; ++pl) {
+    const float* in = X + pl * H * W;
+    for (int64_t oh = 0; oh < OH; ++oh) {
+      float* out = Y + (pl * OH + oh) * OW;
+      for (int64_t ow = 0; ow < OW; ++ow) out[ow] = init;
+      for (int64_t kh = 0; kh < KH; ++kh) {
+        const int64_t ih = oh * SH - PT + kh * DH;
+        if (ih < 0 || ih >= H) continue;
+        const float* row = in + ih * W;
+        for (int64_t kw = 0; kw < KW; ++kw) {
+          const float* src = row + kw * DW - PL;
+          if (is_max) {
+#pragma omp simd
+            for (int64_t ow = lo; ow < hi; ++ow) out[ow] = std::max(out[ow], src[ow * SW]);
+          } else {
+#pragma omp simd
+            for (int64_t ow = lo; ow < hi; ++ow) out[ow] += src[ow * SW];
+          }
+          for (int64_t ow = 0; ow < OW; ++ow) {
+            if (ow == lo) ow = std::max(hi, lo);
+            if (ow >= OW) break;
+            const int64_t iw = ow * SW - PL + kw * DW;
+            if (iw < 0 || iw >= W) continue;
+            out[ow] = is_max ? std::max(out[ow], row[iw]) : out[ow] + row[iw];
+          }
+        }
+      }
+      if (!is_max)
+        for (int64_t ow = 0; ow < OW; ++ow) {
+          const int64_t div = p.include_pad ? row_pad[oh] * col_pad[ow] : row_in[oh] * col_in[ow];
+          out[ow] = div ? out[ow] / static_cast<float>(div) : 0.f;
+        }
+    }
+  }
+}
+
 struct PoolPrim {
   dnnl::pooling_v2_forward prim;
   dnnl::memory::desc src, dst, scratch;
@@ -97,6 +167,10 @@ void pool_fast(KernelContext& c, PoolKind kind) {
   if (kind == PoolKind::Max && c.outputs.size() > 1) return pool_ref(c, kind);
   PoolArgs p = pool_args(c, kind);
   const Window& w = p.w;
+  if (w.nsp <= 2) {
+    pool_direct(c, kind, p);
+    return restore_dtype(c, dt);
+  }
   dnnl::memory::dims strides, kernel, dil, pl, pr;
   bool extra_pad = false;
   for (int i = 3 - w.nsp; i < 3; ++i) {

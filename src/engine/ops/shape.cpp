@@ -30,6 +30,7 @@ void constant_of_shape(KernelContext& c) {
   Tensor val = v ? *v : Tensor::scalar_f32(0.f);
   if (val.numel() != 1) c.error("value must hold one element");
   if (val.dtype() == DType::Float16) val = val.cast(DType::Float32);
+  check_output_size(c, s);
   Tensor& o = c.alloc_output(0, val.dtype(), s);
   const size_t es = dtype_size(val.dtype());
   char* p = static_cast<char*>(o.raw());

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/ops/fast_math.h"
 #include "engine/ops/op_helpers.h"
 
 namespace ppocr::engine::ops {
@@ -48,7 +49,36 @@ void softmax(KernelContext& c) {
     }
 }
 
-PPOCR_OP(Softmax).reference(softmax<false>).inputs(1, 1);
+// Fast path: softmax over a contiguous last axis with the vectorised exp.
+__attribute__((target_clones("avx2", "default"))) void softmax_row(const float* in, float* out, int64_t len) {
+  float m = -INFINITY;
+  for (int64_t k = 0; k < len; ++k) m = in[k] > m ? in[k] : m;
+  float sum = 0.f;
+#pragma omp simd reduction(+ : sum)
+  for (int64_t k = 0; k < len; ++k) {
+    out[k] = fast_exp(in[k] - m);
+    sum += out[k];
+  }
+  const float inv = 1.f / sum;
+#pragma omp simd
+  for (int64_t k = 0; k < len; ++k) out[k] *= inv;
+}
+
+void softmax_fast(KernelContext& c) {
+  const Tensor& x = c.in(0);
+  const int r = x.rank();
+  if (x.dtype() != DType::Float32 || r == 0 || c.node.attrs.i("coerce_2d", 0) != 0 ||
+      norm_axis(c, c.node.attrs.i("axis", -1), r) != r - 1)
+    return softmax<false>(c);
+  const int64_t len = x.dim(r - 1), rows = len ? x.numel() / len : 0;
+  Tensor& o = c.alloc_output(0, DType::Float32, x.shape());
+  const float* px = x.data<float>();
+  float* po = o.data<float>();
+#pragma omp parallel for if (x.numel() >= (1 << 15))
+  for (int64_t i = 0; i < rows; ++i) softmax_row(px + i * len, po + i * len, len);
+}
+
+PPOCR_OP(Softmax).reference(softmax<false>).fast(softmax_fast).inputs(1, 1);
 PPOCR_OP(LogSoftmax).reference(softmax<true>).inputs(1, 1);
 
 }  // namespace

@@ -41,6 +41,7 @@ void tile(KernelContext& c) {
     if (rep[d] > 0 && x.dim(d) > (int64_t(1) << 40) / rep[d]) c.error("tiled shape is too large");
     os[d] = x.dim(d) * rep[d];
   }
+  check_output_size(c, os);
   Tensor& o = c.alloc_output(0, x.dtype(), os);
   gather_copy(x, o, true);
 }
@@ -51,6 +52,7 @@ void expand(KernelContext& c) {
   for (int64_t d : s)
     if (d < 0) c.error("negative dim in " + shape_str(s));
   Shape os = broadcast_shapes(c, x.shape(), s);
+  check_output_size(c, os);
   Tensor& o = c.alloc_output(0, x.dtype(), os);
   gather_copy(x, o, false);
 }

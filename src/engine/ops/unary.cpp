@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/ops/fast_math.h"
 #include "engine/ops/op_helpers.h"
 
 namespace ppocr::engine::ops {
@@ -18,7 +19,7 @@ void float_map(KernelContext& c, F f) {
   const float* px = x.data<float>();
   float* po = o.data<float>();
   const int64_t n = x.numel();
-#pragma omp parallel for if (n >= kParallelMin)
+#pragma omp parallel for simd if (n >= kParallelMin)
   for (int64_t i = 0; i < n; ++i) po[i] = f(px[i]);
 }
 
@@ -47,7 +48,7 @@ void leaky_relu(KernelContext& c) {
   const float a = c.node.attrs.f("alpha", 0.01f);
   float_map(c, [a](float v) { return v >= 0.f ? v : v * a; });
 }
-void sigmoid_k(KernelContext& c) { float_map(c, sigmoid); }
+void sigmoid_k(KernelContext& c) { float_map(c, [](float v) { return sigmoid(v); }); }
 void tanh_k(KernelContext& c) { float_map(c, [](float v) { return std::tanh(v); }); }
 void hard_sigmoid(KernelContext& c) {
   const float a = c.node.attrs.f("alpha", 0.2f), b = c.node.attrs.f("beta", 0.5f);
@@ -95,6 +96,61 @@ void selu(KernelContext& c) {
   const float g = c.node.attrs.f("gamma", 1.05070102214813232421875f);
   float_map(c, [a, g](float v) { return v > 0.f ? g * v : g * a * (std::exp(v) - 1.f); });
 }
+// Fast kernels: plain loops over chunks, vectorised (with an AVX2 clone
+// picked at run time by CPU feature) and using the approximations of fast_math.h.
+#define PPOCR_FAST_LOOP(NAME, EXPR)                                                            \
+  __attribute__((target_clones("avx2", "default"))) void NAME(const float* x, float* y, \
+                                                                      int64_t n, float a, float b) { \
+    _Pragma("omp simd") for (int64_t i = 0; i < n; ++i) {                                      \
+      const float v = x[i];                                                                    \
+      y[i] = (EXPR);                                                                           \
+    }                                                                                          \
+  }
+
+PPOCR_FAST_LOOP(relu_loop, v > 0.f ? v : 0.f)
+PPOCR_FAST_LOOP(leaky_relu_loop, v >= 0.f ? v : v * a)
+PPOCR_FAST_LOOP(sigmoid_loop, fast_sigmoid(v))
+PPOCR_FAST_LOOP(tanh_loop, fast_tanh(v))
+PPOCR_FAST_LOOP(erf_loop, fast_erf(v))
+PPOCR_FAST_LOOP(exp_loop, fast_exp(v))
+PPOCR_FAST_LOOP(swish_loop, v * fast_sigmoid(v))
+PPOCR_FAST_LOOP(gelu_loop, 0.5f * v * (1.f + fast_erf(v * 0.7071067811865476f)))
+PPOCR_FAST_LOOP(hard_sigmoid_loop, a * v + b < 0.f ? 0.f : (a * v + b > 1.f ? 1.f : a * v + b))
+PPOCR_FAST_LOOP(hard_swish_loop, v * (v < -3.f ? 0.f : (v > 3.f ? 1.f : v * (1.f / 6.f) + 0.5f)))
+PPOCR_FAST_LOOP(clip_loop, v < a ? a : (v > b ? b : v))
+
+using Loop = void (*)(const float*, float*, int64_t, float, float);
+
+void run_loop(KernelContext& c, Loop f, float a = 0.f, float b = 0.f) {
+  Tensor x = as_f32(c, c.in(0));
+  Tensor& o = c.alloc_output(0, DType::Float32, x.shape());
+  const float* px = x.data<float>();
+  float* po = o.data<float>();
+  const int64_t n = x.numel(), chunk = 1 << 14, chunks = (n + chunk - 1) / chunk;
+#pragma omp parallel for if (chunks > 1)
+  for (int64_t k = 0; k < chunks; ++k) f(px + k * chunk, po + k * chunk, std::min(chunk, n - k * chunk), a, b);
+}
+
+bool is_float(const KernelContext& c) {
+  return c.in(0).dtype() == DType::Float32 || c.in(0).dtype() == DType::Float16;
+}
+
+void relu_fast(KernelContext& c) { is_float(c) ? run_loop(c, relu_loop) : relu(c); }
+void leaky_relu_fast(KernelContext& c) { run_loop(c, leaky_relu_loop, c.node.attrs.f("alpha", 0.01f)); }
+void sigmoid_fast(KernelContext& c) { run_loop(c, sigmoid_loop); }
+void tanh_fast(KernelContext& c) { run_loop(c, tanh_loop); }
+void erf_fast(KernelContext& c) { run_loop(c, erf_loop); }
+void exp_fast(KernelContext& c) { run_loop(c, exp_loop); }
+void swish_fast(KernelContext& c) { run_loop(c, swish_loop); }
+void gelu_fast(KernelContext& c) {
+  if (c.node.attrs.s("approximate", "none") == "none") run_loop(c, gelu_loop);
+  else gelu(c);
+}
+void hard_sigmoid_fast(KernelContext& c) {
+  run_loop(c, hard_sigmoid_loop, c.node.attrs.f("alpha", 0.2f), c.node.attrs.f("beta", 0.5f));
+}
+void hard_swish_fast(KernelContext& c) { run_loop(c, hard_swish_loop); }
+
 void not_k(KernelContext& c) {
   const Tensor& x = c.in(0);
   if (x.dtype() != DType::Bool) c.error("expects a bool input, got " + x.desc());
@@ -120,18 +176,29 @@ void clip(KernelContext& c) {
   float_map(c, [lo, hi](float v) { return std::min(hi, std::max(lo, v)); });
 }
 
+void clip_fast(KernelContext& c) {
+  if (!is_float(c)) return clip(c);
+  float lo = -INFINITY, hi = INFINITY;
+  for (size_t i = 1; i < 3; ++i) {
+    if (!c.has_input(i)) continue;
+    if (c.in(i).numel() != 1) c.error("min/max must be scalars, got " + c.in(i).desc());
+    (i == 1 ? lo : hi) = c.in(i).to_f32()[0];
+  }
+  run_loop(c, clip_loop, lo, hi);
+}
+
 #define UNARY(NAME, FN) PPOCR_OP(NAME).reference(FN).inputs(1, 1)
 
-UNARY(Relu, relu);
-UNARY(LeakyRelu, leaky_relu);
-UNARY(Sigmoid, sigmoid_k);
-UNARY(Tanh, tanh_k);
-UNARY(HardSigmoid, hard_sigmoid);
-UNARY(HardSwish, hard_swish);
-UNARY(Swish, swish);
-UNARY(Erf, erf_k);
+UNARY(Relu, relu).fast(relu_fast);
+UNARY(LeakyRelu, leaky_relu).fast(leaky_relu_fast);
+UNARY(Sigmoid, sigmoid_k).fast(sigmoid_fast);
+UNARY(Tanh, tanh_k).fast(tanh_fast);
+UNARY(HardSigmoid, hard_sigmoid).fast(hard_sigmoid_fast);
+UNARY(HardSwish, hard_swish).fast(hard_swish_fast);
+UNARY(Swish, swish).fast(swish_fast);
+UNARY(Erf, erf_k).fast(erf_fast);
 UNARY(Sqrt, sqrt_k);
-UNARY(Exp, exp_k);
+UNARY(Exp, exp_k).fast(exp_fast);
 UNARY(Log, log_k);
 UNARY(Neg, neg);
 UNARY(Abs, abs_k);
@@ -142,12 +209,12 @@ UNARY(Ceil, ceil_k);
 UNARY(Round, round_k);
 UNARY(Sin, sin_k);
 UNARY(Cos, cos_k);
-UNARY(Gelu, gelu);
+UNARY(Gelu, gelu).fast(gelu_fast);
 UNARY(Softplus, softplus);
 UNARY(Elu, elu);
 UNARY(Selu, selu);
 UNARY(Not, not_k);
-PPOCR_OP(Clip).reference(clip).inputs(1, 3);
+PPOCR_OP(Clip).reference(clip).fast(clip_fast).inputs(1, 3);
 
 }  // namespace
 }  // namespace ppocr::engine::ops

@@ -61,9 +61,11 @@ void fold_constants(Graph& g) {
 void optimize_graph(Graph& g) {
   fold_constants(g);
   g.remove_dead();
+  remove_identities(g);
   fuse_batchnorm(g);
   fuse_conv_epilogues(g);
   g.remove_dead();
+  assign_conv_layouts(g);
 }
 
 }  // namespace ppocr::engine

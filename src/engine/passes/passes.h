@@ -7,11 +7,17 @@ namespace ppocr::engine {
 // Evaluates nodes whose inputs are all constant (reference kernels), including
 // shape subgraphs whose input shapes are fully known.
 void fold_constants(Graph& g);
+// Drops Identity nodes (their readers read the Identity's input instead),
+// except where the Identity produces a graph output.
+void remove_identities(Graph& g);
 // Conv (+ BatchNormalization) -> Conv with folded weights and bias.
 void fuse_batchnorm(Graph& g);
 // Conv followed by an activation / by Add with another tensor of the same
 // shape -> one Conv with `activation` attr / extra residual input.
 void fuse_conv_epilogues(Graph& g);
+// Marks Conv -> Conv tensors to be stored NHWC (Conv x_layout / r_layout /
+// y_layout attributes); run last.
+void assign_conv_layouts(Graph& g);
 // All of the above plus dead-node removal, in order.
 void optimize_graph(Graph& g);
 

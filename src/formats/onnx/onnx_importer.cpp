@@ -92,11 +92,45 @@ void apply_type(engine::Value& v, const onnx::ValueInfoProto& vi, bool strict) {
   }
 }
 
+// Identity (and single-output Dropout) nodes are pass-throughs: their
+// consumers read the source directly, unless the value is a graph output.
+// Done at import so that they do not stand between a Conv and its epilogue.
+void drop_identities(Graph& g) {
+  std::vector<int> alias(g.values.size());
+  for (size_t i = 0; i < alias.size(); ++i) alias[i] = static_cast<int>(i);
+  std::vector<char> is_output(g.values.size(), 0);
+  for (int o : g.outputs) is_output[o] = 1;
+  std::vector<char> drop(g.nodes.size(), 0);
+  for (size_t k = 0; k < g.nodes.size(); ++k) {
+    const engine::Node& n = g.nodes[k];
+    const bool pass = n.op == "Identity" || (n.op == "Dropout" && n.outputs.size() == 1);
+    if (!pass || n.inputs.empty() || n.inputs[0] < 0 || n.outputs.size() != 1 || is_output[n.outputs[0]]) continue;
+    alias[n.outputs[0]] = n.inputs[0];
+    drop[k] = 1;
+  }
+  auto resolve = [&](int v) {
+    for (size_t steps = 0; alias[v] != v; ++steps) {
+      if (steps > alias.size()) fail("the graph has a cycle of Identity nodes");
+      v = alias[v];
+    }
+    return v;
+  };
+  std::vector<engine::Node> kept;
+  for (size_t k = 0; k < g.nodes.size(); ++k) {
+    if (drop[k]) continue;
+    for (int& in : g.nodes[k].inputs)
+      if (in >= 0) in = resolve(in);
+    kept.push_back(std::move(g.nodes[k]));
+  }
+  g.nodes = std::move(kept);
+}
+
 int64_t default_opset(const onnx::ModelProto& m, const std::string& file) {
   int64_t v = -1;
   for (const auto& o : m.opset_import())
     if (o.domain().empty() || o.domain() == "ai.onnx") v = o.version();
-  if (v < 0) v = m.opset_import_size() ? 1 : 17;  // no default-domain entry: assume a current file
+  if (m.opset_import_size() == 0) fail(file, ": the model has no opset_import (truncated or not an ONNX model?)");
+  if (v < 0) v = 1;  // ONNX: a missing default-domain entry means opset 1
   if (v < 7) fail(file, ": opset ", v, " is too old (7..17 are supported; 9..17 are tested)");
   return v;
 }
@@ -220,6 +254,7 @@ engine::Graph import_onnx(const std::string& file) {
   onnx::ModelProto m = parse_file(file);
   Graph g = build_graph(m, file);
   try {
+    drop_identities(g);
     g.topo_sort();
     g.validate();
   } catch (const Error& e) {

@@ -1,0 +1,208 @@
+// PaddleOCR's single-module commands:
+//   ppocr text_detection -i IMG [--model_dir DIR | --model_name NAME] [--save_path DIR]
+//   ppocr text_recognition -i CROP ...
+//   ppocr textline_orientation_classification -i CROP ...
+//   ppocr doc_img_orientation_classification -i IMG ...
+//   ppocr text_image_unwarping -i IMG ...
+// Each prints PaddleX's module result JSON per input and, with --save_path,
+// writes {name}_res.json and a visualisation {name}_res.{ext}.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "cli/command.h"
+#include "engine/error.h"
+#include "ppocr/input.h"
+#include "ppocr/modules.h"
+#include "ppocr/options.h"
+
+namespace fs = std::filesystem;
+
+namespace ppocr::cli {
+namespace {
+
+struct ModuleArgs {
+  std::vector<std::string> inputs;
+  std::string model_dir, model_name, save_path, device = "cpu", enable_mkldnn = "True";
+  int cpu_threads = 8, batch_size = 1;
+  std::optional<int> limit_side_len;
+  std::optional<std::string> limit_type;
+  std::optional<float> thresh, box_thresh, unclip_ratio;
+};
+
+bool parse_bool(const std::string& s, const char* flag) {
+  if (s == "True" || s == "true" || s == "1") return true;
+  if (s == "False" || s == "false" || s == "0") return false;
+  fail(flag, " expects True or False, got '", s, "'");
+}
+
+ModuleOptions module_options(const ModuleArgs& a) {
+  PPOCR_CHECK(a.device == "cpu" || a.device.rfind("cpu:", 0) == 0, "device '", a.device, "' is not supported (only cpu)");
+  ModuleOptions o;
+  o.cpu_threads = a.cpu_threads;
+  o.enable_mkldnn = parse_bool(a.enable_mkldnn, "--enable_mkldnn");
+  return o;
+}
+
+std::string model_dir(const ModuleArgs& a, const char* default_name) {
+  if (!a.model_dir.empty()) return a.model_dir;
+  return resolve_model(a.model_name.empty() ? default_name : a.model_name);
+}
+
+// Walks every page of every input; per-page errors are reported and counted.
+void for_each_page(const ModuleArgs& a, const std::function<void(const Page&)>& fn) {
+  int failed = 0;
+  for (const auto& in : a.inputs) {
+    try {
+      load_input(Input::from_path(in), [&](Page&& page) {
+        try {
+          fn(page);
+        } catch (const Error& e) {
+          std::cerr << "error: " << (page.input_path.empty() ? in : page.input_path) << ": " << e.what() << "\n";
+          ++failed;
+        }
+        return true;
+      });
+    } catch (const Error& e) {
+      std::cerr << "error: " << in << ": " << e.what() << "\n";
+      ++failed;
+    }
+  }
+  if (failed) exit_code() = 1;
+}
+
+std::string stem_of(const Page& p) {
+  std::string s = !p.name.empty() ? p.name : (p.input_path.empty() ? "res" : fs::path(p.input_path).stem().string());
+  if (p.page_index) s += "_" + std::to_string(*p.page_index);
+  return s;
+}
+
+std::string ext_of(const Page& p) {
+  std::string e = p.input_path.empty() ? "" : fs::path(p.input_path).extension().string();
+  for (auto& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return (e == ".jpg" || e == ".jpeg" || e == ".png" || e == ".bmp" || e == ".webp" || e == ".tif") ? e : ".png";
+}
+
+void emit(const ModuleArgs& a, const Page& page, nlohmann::json j, const cv::Mat& vis) {
+  j["res"]["input_path"] = page.input_path.empty() ? nlohmann::json(nullptr) : nlohmann::json(page.input_path);
+  j["res"]["page_index"] = page.page_index ? nlohmann::json(*page.page_index) : nlohmann::json(nullptr);
+  std::string text = j.dump(4, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::cout << text << std::endl;
+  if (a.save_path.empty()) return;
+  std::error_code ec;
+  fs::create_directories(a.save_path, ec);
+  PPOCR_CHECK(fs::is_directory(a.save_path, ec), "cannot create ", a.save_path);
+  const std::string stem = stem_of(page);
+  std::ofstream f(fs::path(a.save_path) / (stem + "_res.json"));
+  f << text << "\n";
+  PPOCR_CHECK(f.good(), "cannot write ", (fs::path(a.save_path) / (stem + "_res.json")).string());
+  if (!vis.empty()) {
+    auto img = fs::path(a.save_path) / (stem + "_res" + ext_of(page));
+    PPOCR_CHECK(cv::imwrite(img.string(), vis), "cannot write ", img.string());
+  }
+}
+
+cv::Mat with_label(const cv::Mat& img, const std::string& label) {
+  cv::Mat v = img.clone();
+  double s = std::max(0.5, v.cols / 400.0);
+  cv::putText(v, label, cv::Point(5, static_cast<int>(25 * s)), cv::FONT_HERSHEY_SIMPLEX, s, cv::Scalar(0, 0, 255),
+              std::max(1, static_cast<int>(2 * s)), cv::LINE_AA);
+  return v;
+}
+
+void add_common(CLI::App* c, ModuleArgs& a) {
+  c->add_option("-i,--input", a.inputs, "Image file(s), folder(s), URL(s) or PDF(s)")->required();
+  c->add_option("--model_dir", a.model_dir, "Model directory (any supported format)");
+  c->add_option("--model_name", a.model_name, "Model name, resolved through the model registry");
+  c->add_option("--save_path", a.save_path, "Directory for {name}_res.json and the visualisation");
+  c->add_option("--device", a.device, "Only cpu");
+  c->add_option("--cpu_threads", a.cpu_threads, "Threads per inference")->check(CLI::Range(1, 256));
+  c->add_option("--enable_mkldnn", a.enable_mkldnn, "True: oneDNN kernels; False: reference kernels");
+}
+
+CommandRegistrar reg([](CLI::App& app) {
+  {
+    auto a = std::make_shared<ModuleArgs>();
+    auto* c = app.add_subcommand("text_detection", "Text detection module (DB)");
+    add_common(c, *a);
+    c->add_option("--limit_side_len", a->limit_side_len, "Side length limit");
+    c->add_option("--limit_type", a->limit_type, "min or max");
+    c->add_option("--thresh", a->thresh, "Pixel threshold");
+    c->add_option("--box_thresh", a->box_thresh, "Box score threshold");
+    c->add_option("--unclip_ratio", a->unclip_ratio, "Box expansion ratio");
+    c->callback([a] {
+      TextDetectionOptions o;
+      static_cast<ModuleOptions&>(o) = module_options(*a);
+      o.limit_side_len = a->limit_side_len;
+      o.limit_type = a->limit_type;
+      o.thresh = a->thresh;
+      o.box_thresh = a->box_thresh;
+      o.unclip_ratio = a->unclip_ratio;
+      TextDetection m(model_dir(*a, "PP-OCRv5_server_det"), o);
+      for_each_page(*a, [&](const Page& p) {
+        auto r = m.predict(p.image);
+        cv::Mat vis = r.image.clone();
+        cv::polylines(vis, r.dt_polys, true, cv::Scalar(0, 0, 255), 2);
+        emit(*a, p, r.to_json(), vis);
+      });
+    });
+  }
+  {
+    auto a = std::make_shared<ModuleArgs>();
+    auto* c = app.add_subcommand("text_recognition", "Text recognition module (CTC)");
+    add_common(c, *a);
+    c->add_option("--batch_size", a->batch_size, "Crops per inference")->check(CLI::Range(1, 1024));
+    c->callback([a] {
+      TextRecognitionOptions o;
+      static_cast<ModuleOptions&>(o) = module_options(*a);
+      o.batch_size = a->batch_size;
+      TextRecognition m(model_dir(*a, "PP-OCRv5_server_rec"), o);
+      for_each_page(*a, [&](const Page& p) {
+        auto r = m.predict({p.image}).at(0);
+        emit(*a, p, r.to_json(), with_label(p.image, r.rec_text));
+      });
+    });
+  }
+  auto classify = [&app](const char* name, const char* help, const char* def) {
+    auto a = std::make_shared<ModuleArgs>();
+    auto* c = app.add_subcommand(name, help);
+    add_common(c, *a);
+    c->add_option("--batch_size", a->batch_size, "Images per inference")->check(CLI::Range(1, 1024));
+    std::string default_name = def;
+    c->callback([a, default_name] {
+      ClassificationOptions o;
+      static_cast<ModuleOptions&>(o) = module_options(*a);
+      o.batch_size = a->batch_size;
+      Classification m(model_dir(*a, default_name.c_str()), o);
+      for_each_page(*a, [&](const Page& p) {
+        auto r = m.predict({p.image}).at(0);
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%s %.2f", r.label_name.c_str(), r.score);
+        emit(*a, p, r.to_json(), with_label(p.image, buf));
+      });
+    });
+  };
+  classify("textline_orientation_classification", "Text-line orientation module (0 / 180 degrees)",
+           "PP-LCNet_x1_0_textline_ori");
+  classify("doc_img_orientation_classification", "Document orientation module (0/90/180/270 degrees)",
+           "PP-LCNet_x1_0_doc_ori");
+  {
+    auto a = std::make_shared<ModuleArgs>();
+    auto* c = app.add_subcommand("text_image_unwarping", "Document unwarping module (UVDoc)");
+    add_common(c, *a);
+    c->callback([a] {
+      TextImageUnwarping m(model_dir(*a, "UVDoc"), module_options(*a));
+      for_each_page(*a, [&](const Page& p) {
+        auto r = m.predict(p.image);
+        emit(*a, p, r.to_json(), r.doctr_img);
+      });
+    });
+  }
+});
+
+}  // namespace
+}  // namespace ppocr::cli

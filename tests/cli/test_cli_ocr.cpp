@@ -1,0 +1,229 @@
+// `ppocr ocr` end to end: the built binary on shared data.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "cli_util.h"
+#include "common/shared.h"
+
+namespace fs = std::filesystem;
+using namespace ppocr::test;
+
+namespace {
+
+const char* kDet = "models/onnx/PP-OCRv6_tiny_det";
+const char* kRec = "models/onnx/PP-OCRv6_tiny_rec";
+
+// The command: no doc preprocessing, no text-line orientation, shared tiny models.
+std::vector<std::string> base_args() {
+  return {"ocr", "--use_doc_orientation_classify", "False", "--use_doc_unwarping", "False",
+          "--use_textline_orientation", "False", "--text_detection_model_dir", shared_path(kDet),
+          "--text_recognition_model_dir", shared_path(kRec)};
+}
+
+std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& more) {
+  a.insert(a.end(), more.begin(), more.end());
+  return a;
+}
+
+// No network: downloads go to a closed local port and fail at once.
+const std::vector<std::string> kOffline = {"PPOCR_MODEL_SOURCE=http://127.0.0.1:9"};
+
+}  // namespace
+
+#define REQUIRE_MODELS()   \
+  REQUIRE_SHARED(kDet);    \
+  REQUIRE_SHARED(kRec)
+
+TEST(CliOcr, IcdarImagesWriteJsonAndVisualisation) {
+  REQUIRE_MODELS();
+  REQUIRE_SHARED("data/icdar2015/images/img_1.jpg");
+  std::string out = temp_dir("icdar");
+  std::vector<std::string> names = {"img_1", "img_2", "img_3"};
+  auto args = with(base_args(), {"--save_path", out});
+  for (auto& n : names) args.insert(args.end(), {"-i", shared_path("data/icdar2015/images/" + n + ".jpg")});
+  RunResult r = run_ppocr(args, kOffline);
+  ASSERT_EQ(r.status, 0) << r.err;
+  int texts = 0;
+  for (auto& n : names) {
+    ASSERT_TRUE(fs::exists(out + "/" + n + "_res.json")) << n;
+    ASSERT_TRUE(fs::exists(out + "/" + n + "_ocr_res_img.jpg")) << n;
+    EXPECT_GT(fs::file_size(out + "/" + n + "_ocr_res_img.jpg"), 1000u);
+    auto j = read_json(out + "/" + n + "_res.json");
+    EXPECT_EQ(j["res"]["input_path"], shared_path("data/icdar2015/images/" + n + ".jpg"));
+    EXPECT_TRUE(j["res"]["page_index"].is_null());
+    EXPECT_EQ(j["res"]["rec_texts"].size(), j["res"]["rec_polys"].size());
+    texts += int(j["res"]["rec_texts"].size());
+  }
+  EXPECT_GT(texts, 3) << "hardly any text found on three ICDAR images";
+  // Each result was printed (PaddleOCR's print: the JSON with a "res" key).
+  size_t printed = 0;
+  for (size_t p = r.out.find("\"res\""); p != std::string::npos; p = r.out.find("\"res\"", p + 1)) ++printed;
+  EXPECT_EQ(printed, names.size());
+  // --quiet prints nothing.
+  RunResult q = run_ppocr(with(base_args(), {"-q", "-i", shared_path("data/icdar2015/images/img_1.jpg")}), kOffline);
+  EXPECT_EQ(q.status, 0) << q.err;
+  EXPECT_EQ(q.out, "");
+}
+
+TEST(CliOcr, MultipagePdfGivesSixPages) {
+  REQUIRE_MODELS();
+  REQUIRE_SHARED("data/pdf/multipage.pdf");
+  std::string out = temp_dir("pdf");
+  RunResult r = run_ppocr(with(base_args(), {"-q", "--save_path", out, "-i", shared_path("data/pdf/multipage.pdf")}),
+                          kOffline);
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (int i = 0; i < 6; ++i) {
+    std::string f = out + "/multipage_" + std::to_string(i) + "_res.json";
+    ASSERT_TRUE(fs::exists(f)) << f;
+    auto j = read_json(f);
+    EXPECT_EQ(j["res"]["page_index"], i);
+    EXPECT_EQ(j["res"]["input_path"], shared_path("data/pdf/multipage.pdf"));
+    EXPECT_TRUE(fs::exists(out + "/multipage_" + std::to_string(i) + "_ocr_res_img.jpg"));
+  }
+  EXPECT_FALSE(fs::exists(out + "/multipage_6_res.json"));
+}
+
+TEST(CliOcr, FolderWithBadFilesReportsThemAndGoesOn) {
+  REQUIRE_MODELS();
+  REQUIRE_SHARED("data/icdar2015/images/img_4.jpg");
+  std::string in = temp_dir("folder_in"), out = temp_dir("folder_out");
+  fs::copy_file(shared_path("data/icdar2015/images/img_4.jpg"), in + "/a_good.jpg");
+  fs::copy_file(shared_path("data/icdar2015/images/img_5.jpg"), in + "/d_good.jpg");
+  std::string jpg = read_text(shared_path("data/icdar2015/images/img_6.jpg"));
+  std::ofstream(in + "/b_corrupt.jpg", std::ios::binary) << jpg.substr(0, 300);
+  std::ofstream(in + "/c_not_an_image.png") << "just some text, not a PNG\n";
+  std::ofstream(in + "/notes.txt") << "skipped: not an image file name\n";
+  RunResult r = run_ppocr(with(base_args(), {"-q", "--save_path", out, "-i", in}), kOffline);
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.err.find("b_corrupt.jpg"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("c_not_an_image.png"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("2 of 4 inputs failed"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::exists(out + "/a_good_res.json"));
+  EXPECT_TRUE(fs::exists(out + "/d_good_res.json"));
+  EXPECT_FALSE(fs::exists(out + "/b_corrupt_res.json"));
+  EXPECT_FALSE(fs::exists(out + "/notes_res.json"));
+}
+
+TEST(CliOcr, TextlineOrientationReadsUpsideDownPage) {
+  REQUIRE_MODELS();
+  REQUIRE_SHARED("data/tesseract/phototest-rotated-180.png");
+  std::string cls;
+  for (const char* c : {"models/ncnn/PP-LCNet_x1_0_textline_ori", "models/paddle/PP-LCNet_x0_25_textline_ori"})
+    if (shared_exists(c)) {
+      cls = shared_path(c);
+      break;
+    }
+  if (cls.empty()) GTEST_SKIP() << "no text-line orientation model in shared/";
+  std::string gt = read_text(shared_path("data/tesseract/phototest.txt"));
+  std::string out = temp_dir("upright");
+  RunResult up = run_ppocr(with(base_args(), {"-q", "--save_path", out, "-i", shared_path("data/tesseract/phototest.tif")}),
+                           kOffline);
+  ASSERT_EQ(up.status, 0) << up.err;
+  double acc_up = char_accuracy(joined_texts(read_json(out + "/phototest_res.json")), gt);
+
+  auto args = base_args();
+  args[6] = "True";  // --use_textline_orientation True
+  std::string out2 = temp_dir("rotated");
+  RunResult rot = run_ppocr(with(args, {"-q", "--textline_orientation_model_dir", cls, "--save_path", out2, "-i",
+                                        shared_path("data/tesseract/phototest-rotated-180.png")}),
+                            kOffline);
+  ASSERT_EQ(rot.status, 0) << rot.err;
+  auto j = read_json(out2 + "/phototest-rotated-180_res.json");
+  double acc_rot = char_accuracy(joined_texts(j), gt);
+  std::cout << "phototest char accuracy: upright " << acc_up << ", rotated 180 with textline orientation " << acc_rot
+            << "\n";
+  EXPECT_GT(acc_up, 0.8);
+  EXPECT_GT(acc_rot, acc_up - 0.05) << joined_texts(j);
+  int flipped = 0;
+  for (auto& a : j["res"]["textline_orientation_angles"]) flipped += a == 1;
+  EXPECT_GT(flipped, int(j["res"]["textline_orientation_angles"].size()) / 2);
+}
+
+TEST(CliOcr, LinnPdfCharacterAccuracy) {
+  REQUIRE_MODELS();
+  REQUIRE_SHARED("data/pdf/linn.pdf");
+  std::string out = temp_dir("linn");
+  RunResult r = run_ppocr(with(base_args(), {"-q", "--save_path", out, "-i", shared_path("data/pdf/linn.pdf")}), kOffline);
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::string text;
+  for (int i = 0; fs::exists(out + "/linn_" + std::to_string(i) + "_res.json"); ++i)
+    text += joined_texts(read_json(out + "/linn_" + std::to_string(i) + "_res.json"));
+  double acc = char_accuracy(text, read_text(shared_path("data/pdf/linn.txt")));
+  std::cout << "linn.pdf character accuracy vs linn.txt: " << acc << "\n";
+  RecordProperty("linn_char_accuracy", std::to_string(acc));
+  EXPECT_GT(acc, 0.5);
+}
+
+TEST(CliOcr, DeprecatedAliasesWarnAndConflictsFail) {
+  REQUIRE_MODELS();
+  REQUIRE_SHARED("data/icdar2015/images/img_1.jpg");
+  std::string img = shared_path("data/icdar2015/images/img_1.jpg");
+  RunResult r = run_ppocr({"ocr", "-q", "-i", img, "--use_doc_orientation_classify", "False", "--use_doc_unwarping",
+                           "false", "--use_angle_cls", "False", "--det_model_dir", shared_path(kDet), "--rec_model_dir",
+                           shared_path(kRec), "--det_db_thresh", "0.3", "--rec_batch_num", "4"},
+                          kOffline);
+  EXPECT_EQ(r.status, 0) << r.err;
+  for (const char* w : {"`--use_angle_cls` is deprecated", "`--det_model_dir` is deprecated", "--text_detection_model_dir",
+                        "`--rec_batch_num` is deprecated"})
+    EXPECT_NE(r.err.find(w), std::string::npos) << w << "\n" << r.err;
+  RunResult both = run_ppocr(with(base_args(), {"-i", img, "--det_db_thresh", "0.3", "--text_det_thresh", "0.4"}), kOffline);
+  EXPECT_NE(both.status, 0);
+  EXPECT_NE(both.err.find("mutually exclusive"), std::string::npos) << both.err;
+  RunResult badbool = run_ppocr(with(base_args(), {"-i", img, "--use_doc_unwarping", "maybe"}), kOffline);
+  EXPECT_NE(badbool.status, 0);
+  EXPECT_NE(badbool.err.find("True/False"), std::string::npos) << badbool.err;
+  RunResult badver = run_ppocr({"ocr", "-i", img, "--ocr_version", "PP-OCRv9"}, kOffline);
+  EXPECT_NE(badver.status, 0);
+  EXPECT_NE(badver.err.find("PP-OCRv9"), std::string::npos) << badver.err;
+  RunResult missing = run_ppocr(with(base_args(), {"-i", "/nonexistent/x.png"}), kOffline);
+  EXPECT_NE(missing.status, 0);
+  EXPECT_NE(missing.err.find("/nonexistent/x.png"), std::string::npos) << missing.err;
+}
+
+TEST(CliOcr, ExportedConfigRoundTripsThroughPaddlexConfig) {
+  REQUIRE_MODELS();
+  REQUIRE_SHARED("data/icdar2015/images/img_7.jpg");
+  std::string dir = temp_dir("export");
+  RunResult e = run_ppocr(with(base_args(), {"--text_det_box_thresh", "0.5", "--export_config", dir + "/ocr.yaml"}),
+                          kOffline);
+  ASSERT_EQ(e.status, 0) << e.err;
+  std::string yaml = read_text(dir + "/ocr.yaml");
+  EXPECT_NE(yaml.find("pipeline_name: OCR"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find(shared_path(kDet)), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("box_thresh: 0.5"), std::string::npos) << yaml;
+  std::string img = shared_path("data/icdar2015/images/img_7.jpg");
+  RunResult a = run_ppocr(with(base_args(), {"-q", "--text_det_box_thresh", "0.5", "--save_path", dir + "/a", "-i", img}),
+                          kOffline);
+  RunResult b = run_ppocr({"ocr", "-q", "--paddlex_config", dir + "/ocr.yaml", "--save_path", dir + "/b", "-i", img},
+                          kOffline);
+  ASSERT_EQ(a.status, 0) << a.err;
+  ASSERT_EQ(b.status, 0) << b.err;
+  EXPECT_EQ(read_json(dir + "/a/img_7_res.json")["res"]["rec_texts"], read_json(dir + "/b/img_7_res.json")["res"]["rec_texts"]);
+  EXPECT_EQ(read_json(dir + "/b/img_7_res.json")["res"]["text_det_params"]["box_thresh"], 0.5);
+}
+
+TEST(CliOcr, DefaultModelSetFromTheCacheOffline) {
+  REQUIRE_MODELS();
+  REQUIRE_SHARED("data/icdar2015/images/img_1.jpg");
+  std::string home = temp_dir("home"), out = temp_dir("default_out");
+  std::string script = std::string(PPOCR_SOURCE_DIR) + "/scripts/install_models.sh";
+  std::string cmd = "PPOCR_HOME='" + home + "' sh '" + script + "' '" + shared_dir() + "/models' >/dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::vector<std::string> env = kOffline;
+  env.push_back("PPOCR_HOME='" + home + "'");
+  RunResult r = run_ppocr({"ocr", "-q", "--use_textline_orientation", "False", "--save_path", out, "-i",
+                           shared_path("data/icdar2015/images/img_1.jpg")},
+                          env);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("--use_doc_orientation_classify is off"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::exists(out + "/img_1_res.json"));
+  // A model that is neither cached nor downloadable: a clear error naming the cache.
+  RunResult m = run_ppocr({"ocr", "-q", "--text_detection_model_name", "PP-OCRv5_server_det", "-i",
+                           shared_path("data/icdar2015/images/img_1.jpg")},
+                          env);
+  EXPECT_NE(m.status, 0);
+  EXPECT_NE(m.err.find("PP-OCRv5_server_det"), std::string::npos) << m.err;
+  EXPECT_NE(m.err.find(home), std::string::npos) << m.err;
+}
