@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "cli/command.h"
+#include "cli/ocr_flags.h"
 #include "engine/error.h"
 #include "io/hooks.h"
 #include "io/paddlex_config.h"
@@ -23,100 +24,33 @@ namespace {
 
 struct ServeArgs {
   server::ServerOptions server;
-  OCROptions ocr;
+  OcrFlags ocr;  // the pipeline flags of `ppocr ocr` (src/cli/ocr_flags.h)
   double max_body_mb = 32;
-  std::string paddlex_config;
+  std::string config_file;
 };
 
-// PaddleOCR-style boolean option ("--use_doc_unwarping False").
-CLI::Option* add_bool(CLI::App* app, const std::string& name, std::optional<bool>& target, const std::string& help) {
-  return app->add_option_function<std::string>(
-         name,
-         [&target, name](const std::string& v) {
-           if (v == "True" || v == "true" || v == "1") target = true;
-           else if (v == "False" || v == "false" || v == "0") target = false;
-           else throw CLI::ValidationError(name, "expects True or False, got '" + v + "'");
-         },
-         help)
-      ->type_name("BOOL");
-}
-
-template <class T>
-CLI::Option* add_opt(CLI::App* app, const std::string& name, std::optional<T>& target, const std::string& help) {
-  return app->add_option_function<T>(name, [&target](const T& v) { target = v; }, help);
-}
-
-void add_pipeline_options(CLI::App* sc, OCROptions& o, std::string& paddlex_config) {
-  const char* g = "Pipeline";
-  for (auto [stage, dir, name] :
-       {std::tuple{"doc_orientation_classify", &o.doc_orientation_classify_model_dir, &o.doc_orientation_classify_model_name},
-        std::tuple{"doc_unwarping", &o.doc_unwarping_model_dir, &o.doc_unwarping_model_name},
-        std::tuple{"text_detection", &o.text_detection_model_dir, &o.text_detection_model_name},
-        std::tuple{"textline_orientation", &o.textline_orientation_model_dir, &o.textline_orientation_model_name},
-        std::tuple{"text_recognition", &o.text_recognition_model_dir, &o.text_recognition_model_name}}) {
-    add_opt(sc, std::string("--") + stage + "_model_dir", *dir, std::string("Model directory of ") + stage)->group(g);
-    add_opt(sc, std::string("--") + stage + "_model_name", *name, std::string("Model name of ") + stage)->group(g);
-  }
-  add_bool(sc, "--use_doc_orientation_classify", o.use_doc_orientation_classify, "Load and use the document orientation classifier")->group(g);
-  add_bool(sc, "--use_doc_unwarping", o.use_doc_unwarping, "Load and use document unwarping")->group(g);
-  add_bool(sc, "--use_textline_orientation", o.use_textline_orientation, "Load and use the text-line orientation classifier")->group(g);
-  add_opt(sc, "--text_det_limit_side_len", o.text_det_limit_side_len, "Detector resize side limit")->group(g);
-  add_opt(sc, "--text_det_limit_type", o.text_det_limit_type, "min or max")->group(g);
-  add_opt(sc, "--text_det_thresh", o.text_det_thresh, "DB pixel threshold")->group(g);
-  add_opt(sc, "--text_det_box_thresh", o.text_det_box_thresh, "DB box threshold")->group(g);
-  add_opt(sc, "--text_det_unclip_ratio", o.text_det_unclip_ratio, "DB unclip ratio")->group(g);
-  add_opt(sc, "--text_rec_score_thresh", o.text_rec_score_thresh, "Drop recognised texts under this score")->group(g);
-  add_opt(sc, "--text_recognition_batch_size", o.text_recognition_batch_size, "Recognizer batch size")->group(g);
-  add_opt(sc, "--textline_orientation_batch_size", o.textline_orientation_batch_size, "Text-line classifier batch size")->group(g);
-  add_opt(sc, "--lang", o.lang, "Language (picks the default recognizer)")->group(g);
-  add_opt(sc, "--ocr_version", o.ocr_version, "PP-OCRv5, PP-OCRv4 or PP-OCRv3")->group(g);
-  add_opt(sc, "--device", o.device, "cpu")->group(g);
-  add_opt(sc, "--cpu_threads", o.cpu_threads, "Threads per inference call (each worker runs one call at a time)")->group(g);
-  add_bool(sc, "--enable_mkldnn", o.enable_mkldnn, "oneDNN kernels (False: reference C++ kernels)")->group(g);
-  add_opt(sc, "--precision", o.precision, "fp32 or fp16")->group(g);
-  sc->add_option("--paddlex_config", paddlex_config, "PaddleX OCR pipeline config (YAML); flags win over it")->group(g);
-}
+// `ppocr ocr` flags that mean nothing for a server (inputs come with requests)
+// or that the server names itself (--pdf_max_pages with PaddleX's default 10,
+// --max_pixels).
+const char* kNotServeFlags[] = {"--input", "--save_path", "--export_config", "--quiet", "--timing",
+                                "--no_progress", "--pdf_max_pages", "--max_image_pixels"};
 
 void serve(ServeArgs& a) {
   auto& so = a.server.service;
   PPOCR_CHECK(a.max_body_mb > 0, "--max_body_mb must be > 0");
+  PPOCR_CHECK(a.ocr.pdf_dpi > 0 && a.ocr.pdf_dpi <= 1200, "--pdf_dpi must be in (0, 1200]");
   so.max_body_bytes = static_cast<size_t>(a.max_body_mb * 1024 * 1024);
-  io::install_io_hooks();
+  so.pdf_dpi = a.ocr.pdf_dpi;
   OCROptions opts;
-  if (!a.paddlex_config.empty())
-    for (const auto& w : io::load_paddlex_config(a.paddlex_config, opts)) std::cerr << "warning: " << w << "\n";
-  // Flags given on the command line override the PaddleX config.
-  const OCROptions& f = a.ocr;
-  auto take = [](auto& dst, const auto& src) {
-    if (src) dst = src;
-  };
-  take(opts.doc_orientation_classify_model_dir, f.doc_orientation_classify_model_dir);
-  take(opts.doc_orientation_classify_model_name, f.doc_orientation_classify_model_name);
-  take(opts.doc_unwarping_model_dir, f.doc_unwarping_model_dir);
-  take(opts.doc_unwarping_model_name, f.doc_unwarping_model_name);
-  take(opts.text_detection_model_dir, f.text_detection_model_dir);
-  take(opts.text_detection_model_name, f.text_detection_model_name);
-  take(opts.textline_orientation_model_dir, f.textline_orientation_model_dir);
-  take(opts.textline_orientation_model_name, f.textline_orientation_model_name);
-  take(opts.text_recognition_model_dir, f.text_recognition_model_dir);
-  take(opts.text_recognition_model_name, f.text_recognition_model_name);
-  take(opts.use_doc_orientation_classify, f.use_doc_orientation_classify);
-  take(opts.use_doc_unwarping, f.use_doc_unwarping);
-  take(opts.use_textline_orientation, f.use_textline_orientation);
-  take(opts.text_det_limit_side_len, f.text_det_limit_side_len);
-  take(opts.text_det_limit_type, f.text_det_limit_type);
-  take(opts.text_det_thresh, f.text_det_thresh);
-  take(opts.text_det_box_thresh, f.text_det_box_thresh);
-  take(opts.text_det_unclip_ratio, f.text_det_unclip_ratio);
-  take(opts.text_rec_score_thresh, f.text_rec_score_thresh);
-  take(opts.text_recognition_batch_size, f.text_recognition_batch_size);
-  take(opts.textline_orientation_batch_size, f.textline_orientation_batch_size);
-  take(opts.lang, f.lang);
-  take(opts.ocr_version, f.ocr_version);
-  take(opts.device, f.device);
-  take(opts.cpu_threads, f.cpu_threads);
-  take(opts.enable_mkldnn, f.enable_mkldnn);
-  take(opts.precision, f.precision);
+  std::vector<std::string> notes;
+  if (!a.ocr.paddlex_config.empty())
+    for (const auto& w : io::load_paddlex_config(a.ocr.paddlex_config, opts))
+      notes.push_back(a.ocr.paddlex_config + ": " + w);
+  apply_ocr_flags(a.ocr, opts, notes);  // flags win over the PaddleX config
+  for (const auto& n : notes) std::cerr << "warning: " << n << "\n";
+  io::DownloadOptions dl;
+  dl.allow_download = !a.ocr.no_download;
+  io::install_io_hooks({}, dl);
 
   // Block the stop signals in every thread; one thread waits for them.
   sigset_t stop_signals;
@@ -152,8 +86,11 @@ CommandRegistrar reg([](CLI::App& app) {
   auto* sc = app.add_subcommand("serve", "Serve the OCR pipeline over HTTP (PaddleX's serving API: POST /ocr)");
   auto& so = a->server.service;
   const char* g = "Server";
-  sc->config_formatter(std::make_shared<server::YamlConfig>());
-  sc->set_config("--config", "", "YAML file of option: value pairs (command-line flags win)");
+  // Pipeline flags exactly as `ppocr ocr` takes them, minus those that make no sense here.
+  add_ocr_flags(*sc, a->ocr);
+  for (const char* name : kNotServeFlags)
+    if (CLI::Option* o = sc->get_option_no_throw(name)) sc->remove_option(o);
+  sc->add_option("--config", a->config_file, "YAML file of option: value pairs (command-line flags win)");
   sc->add_option("--host", a->server.host, "Address to listen on")->capture_default_str()->group(g);
   sc->add_option("--port", a->server.port, "Port (0 = any free port)")->capture_default_str()->check(CLI::Range(0, 65535))->group(g);
   sc->add_option("--workers", so.workers, "OCR worker threads sharing the one loaded pipeline")
@@ -172,9 +109,7 @@ CommandRegistrar reg([](CLI::App& app) {
   sc->add_option_function<std::string>(
         "--visualize",
         [a](const std::string& v) {
-          if (v == "True" || v == "true" || v == "1") a->server.service.visualize = true;
-          else if (v == "False" || v == "false" || v == "0") a->server.service.visualize = false;
-          else throw CLI::ValidationError("--visualize", "expects True or False, got '" + v + "'");
+          a->server.service.visualize = parse_bool("--visualize", v);
         },
         "Return result images when a request does not say (default True)")
       ->type_name("BOOL")->group(g);
@@ -183,8 +118,10 @@ CommandRegistrar reg([](CLI::App& app) {
   sc->add_option("--fetch_timeout_s", so.fetch_timeout_s, "Time limit for fetching a URL, s")->capture_default_str()->group(g);
   sc->add_option("--http_threads", a->server.http_threads, "Connection threads (0 = workers + queue_size + 8)")->group(g);
   sc->add_flag("--access_log", a->server.access_log, "Log every request to stderr")->group(g);
-  add_pipeline_options(sc, a->ocr, a->paddlex_config);
-  sc->callback([a] { serve(*a); });
+  sc->callback([a, sc] {
+    if (!a->config_file.empty()) server::apply_yaml_config(*sc, a->config_file);
+    serve(*a);
+  });
 });
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "server/decode.h"
 
+#include <algorithm>
+#include <cmath>
 #include <memory>
 #include <mutex>
 #include <opencv2/imgcodecs.hpp>
@@ -16,12 +18,13 @@
 namespace ppocr::server {
 namespace {
 
-void check_pixels(long w, long h, long max_pixels, const std::string& what) {
-  if (w <= 0 || h <= 0) throw HttpError(400, what + " has an empty size " + std::to_string(w) + "x" + std::to_string(h));
-  if (max_pixels > 0 && w * h > max_pixels)
-    throw HttpError(413, what + " is " + std::to_string(w) + "x" + std::to_string(h) + " = " + std::to_string(w * h) +
-                             " pixels, above the server's limit of " + std::to_string(max_pixels) +
-                             " (--max_pixels)");
+void check_pixels(double w, double h, long max_pixels, const std::string& what) {
+  auto num = [](double v) { return std::to_string(static_cast<unsigned long long>(std::min(v, 1e18))); };
+  if (!(w >= 1 && h >= 1)) throw HttpError(400, what + " has an empty or invalid size " + num(std::max(w, 0.0)) + "x" +
+                                                     num(std::max(h, 0.0)));
+  if (max_pixels > 0 && w * h > static_cast<double>(max_pixels))
+    throw HttpError(413, what + " is " + num(w) + "x" + num(h) + " = " + num(w * h) +
+                             " pixels, above the server's limit of " + std::to_string(max_pixels) + " (--max_pixels)");
 }
 
 // Poppler keeps global state; one PDF at a time is the safe use.
@@ -81,8 +84,9 @@ DecodedInput decode_pdf(const std::string& bytes, const DecodeLimits& limits) {
     std::unique_ptr<poppler::page> page(doc->create_page(i));
     if (!page) throw HttpError(400, "PDF page " + std::to_string(i + 1) + " cannot be read");
     poppler::rectf r = page->page_rect();
-    long w = static_cast<long>(r.width() * limits.pdf_scale), h = static_cast<long>(r.height() * limits.pdf_scale);
-    check_pixels(w, h, limits.max_pixels, "PDF page " + std::to_string(i + 1) + " (rendered)");
+    // Checked in floating point: a MediaBox may hold any number (1e30, negative, NaN).
+    check_pixels(std::fabs(r.width()) * limits.pdf_scale, std::fabs(r.height()) * limits.pdf_scale, limits.max_pixels,
+                 "PDF page " + std::to_string(i + 1) + " (rendered)");
     poppler::image im = renderer.render_page(page.get(), dpi, dpi);
     if (!im.is_valid() || im.width() <= 0 || im.height() <= 0)
       throw HttpError(400, "PDF page " + std::to_string(i + 1) + " could not be rendered");

@@ -50,13 +50,21 @@ Server::Server(ServerOptions opts, OcrFn ocr)
     std::string body;
     if (req.has_header("Content-Length")) {
       size_t n = static_cast<size_t>(std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10));
-      body.reserve(std::min(n, svc->options().max_body_bytes));
+      if (n <= svc->options().max_body_bytes) body.reserve(n);
     }
+    // httplib enforces the payload limit for Content-Length bodies; chunked ones are capped here.
+    size_t max_body = svc->options().max_body_bytes;
+    bool too_large = false;
     bool ok = read([&](const char* data, size_t len) {
+      if (body.size() + len > max_body) {
+        too_large = true;
+        return false;
+      }
       body.append(data, len);
       return true;
     });
-    if (!ok) {  // too large (httplib set 413) or a broken connection
+    if (too_large) res.status = 413;
+    if (!ok || too_large) {  // too large, or a broken connection: the error handler writes the JSON
       if (res.status < 400) res.status = 400;
       return;
     }

@@ -120,6 +120,7 @@ Reply OcrService::process(const OcrRequest& req, const std::string& log_id, cons
     DecodeLimits limits;
     limits.max_pixels = opts_.max_pixels;
     limits.pdf_max_pages = opts_.pdf_max_pages;
+    limits.pdf_scale = opts_.pdf_dpi / 72.0;
     DecodedInput input = decode_input(bytes, *kind, limits);
     bytes.clear();
     bytes.shrink_to_fit();

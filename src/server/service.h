@@ -19,6 +19,7 @@ struct ServiceOptions {
   size_t max_body_bytes = 32u << 20;  // request body; also the cap for files fetched by URL
   long max_pixels = 40'000'000;  // per image / rendered PDF page
   int pdf_max_pages = 10;        // 0 = all pages
+  double pdf_dpi = 144;          // PDF render resolution (PaddleX: zoom 2.0)
   bool allow_local_urls = false;
   bool visualize = true;         // default when the request's `visualize` is null/absent
   int max_output_img_side = 2000;  // returned images are shrunk to fit this box (0 = no limit)

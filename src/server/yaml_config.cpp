@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <fstream>
 #include <sstream>
 
 namespace ppocr::server {
@@ -47,6 +48,19 @@ std::vector<CLI::ConfigItem> YamlConfig::from_config(std::istream& input) const 
     items.push_back(std::move(item));
   }
   return items;
+}
+
+void apply_yaml_config(CLI::App& app, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw CLI::FileError::Missing(path);
+  for (const CLI::ConfigItem& item : YamlConfig().from_config(in)) {
+    CLI::Option* opt = app.get_option_no_throw("--" + item.name);
+    if (!opt || item.name == "config")
+      throw CLI::ConversionError("--config " + path + ": unknown option '" + item.name + "'");
+    if (opt->count() > 0) continue;  // the command line wins
+    opt->add_result(item.inputs);
+    opt->run_callback();
+  }
 }
 
 }  // namespace ppocr::server

@@ -17,6 +17,7 @@
 #include "server/request.h"
 #include "server/service.h"
 #include "server/worker_pool.h"
+#include "server/yaml_config.h"
 
 using namespace ppocr::server;
 
@@ -249,4 +250,31 @@ TEST(WorkerPool, CancelledQueuedJobNeverRunsAndShutdownDrains) {
   pool.shutdown();  // finishes `slow` and `kept`
   EXPECT_EQ(ran.load(), 11);
   EXPECT_FALSE(pool.submit([](const Job&) {}));
+}
+
+TEST(YamlConfig, FillsOptionsNotGivenOnTheCommandLine) {
+  CLI::App app;
+  int workers = 0;
+  std::string host;
+  std::vector<std::string> list;
+  std::optional<bool> use_x;
+  app.add_option("--workers", workers);
+  app.add_option("--host", host);
+  app.add_option("--list", list);
+  app.add_option_function<std::string>("--use_x", [&](const std::string& v) { use_x = v == "True"; });
+  std::string dir = ppocr::test::temp_dir("yaml");
+  std::ofstream(dir + "/ok.yaml") << "workers: 4\nhost: 0.0.0.0\nlist: [a, b]\nuse_x: true\nunset: null\n";
+  app.parse(std::vector<std::string>{"1.2.3.4", "--host"});
+  apply_yaml_config(app, dir + "/ok.yaml");
+  EXPECT_EQ(workers, 4);
+  EXPECT_EQ(host, "1.2.3.4");  // the command line wins
+  EXPECT_EQ(list, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(use_x, true);
+  std::ofstream(dir + "/bad.yaml") << "workers: [1\n";
+  EXPECT_THROW(apply_yaml_config(app, dir + "/bad.yaml"), CLI::ParseError);
+  std::ofstream(dir + "/list.yaml") << "- 1\n- 2\n";
+  EXPECT_THROW(apply_yaml_config(app, dir + "/list.yaml"), CLI::ParseError);
+  std::ofstream(dir + "/unknown.yaml") << "wrokers: 2\n";
+  EXPECT_THROW(apply_yaml_config(app, dir + "/unknown.yaml"), CLI::ParseError);
+  EXPECT_THROW(apply_yaml_config(app, dir + "/missing.yaml"), CLI::ParseError);
 }
