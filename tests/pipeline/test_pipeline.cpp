@@ -198,7 +198,7 @@ TEST(Pipeline, ModelResolverIsUsedForNames) {
   o.lang = "en";
   OCR ocr(o);
   set_model_resolver(nullptr);
-  EXPECT_EQ(asked, (std::vector<std::string>{"my_det", "PP-OCRv5_server_rec"}));
+  EXPECT_EQ(asked, (std::vector<std::string>{"my_det", "en_PP-OCRv5_mobile_rec"}));
   EXPECT_EQ(*ocr.effective_options().text_detection_model_dir, test::shared_path("models/onnx/PP-OCRv6_tiny_det"));
   EXPECT_NE(ocr.export_paddlex_config_yaml().find("pipeline_name: OCR"), std::string::npos);
 }

@@ -29,6 +29,11 @@ cv::Mat rotate_crop(const cv::Mat& img, const std::vector<cv::Point2f>& p) {
 cv::Mat crop_text_line(const cv::Mat& img, const Polygon& poly) {
   PPOCR_CHECK(poly.size() >= 3, "crop: polygon with fewer than 3 points");
   std::vector<cv::Point2f> pts(poly.begin(), poly.end());
+  // A DB quad is already a minimum-area rectangle in reading order: crop it as
+  // it is (PaddleOCR's TextSystem does; PaddleX 3.x re-fits a rectangle to the
+  // rounded corners, which moves the crop by sub-pixel amounts and scored lower
+  // here, see docs/accuracy.md). Other polygons get their minimum-area box.
+  if (pts.size() == 4) return rotate_crop(img, pts);
   return rotate_crop(img, mini_box(pts, nullptr));
 }
 
