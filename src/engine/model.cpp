@@ -43,13 +43,13 @@ std::vector<Tensor> Model::run(const std::vector<Tensor>& inputs) const {
       idle_pools_.pop_back();
     }
   }
-  if (!pool) pool = BufferPool::create(size_t(1) << 30);
+  if (!pool) pool = BufferPool::create(size_t(256) << 20);  // idle memory kept per pool
   struct GiveBack {
     const Model* m;
     std::shared_ptr<BufferPool>& p;
     ~GiveBack() {
       std::lock_guard<std::mutex> lk(m->pools_mu_);
-      if (m->idle_pools_.size() < 16) m->idle_pools_.push_back(std::move(p));
+      if (m->idle_pools_.size() < 8) m->idle_pools_.push_back(std::move(p));
     }
   } give_back{this, pool};
   ExecOptions eo;

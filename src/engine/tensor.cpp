@@ -93,9 +93,12 @@ std::shared_ptr<Buffer> BufferPool::get(size_t bytes) {
   auto b = std::make_shared<Buffer>();
   b->bytes = bytes;
   {
+    // Best fit: the smallest cached block that holds `bytes`, if it is at most
+    // twice the size class (so inputs of varying sizes reuse each other's blocks).
     std::lock_guard<std::mutex> lk(impl_->mu);
-    auto it = impl_->free.find(cap);
-    if (it != impl_->free.end()) {
+    auto it = impl_->free.lower_bound(cap);
+    if (it != impl_->free.end() && it->first <= 2 * cap) {
+      cap = it->first;
       b->data = it->second;
       impl_->free.erase(it);
       impl_->cached -= cap;
