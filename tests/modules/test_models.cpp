@@ -8,6 +8,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "common/shared.h"
+#include "ppocr/error.h"
 #include "ppocr/modules.h"
 
 using namespace ppocr;
@@ -62,6 +63,29 @@ TEST(Models, RecognitionOnnxAndNcnnReadWordCrops) {
     for (size_t i = 0; i < res.size(); ++i) same += single[i].rec_text == res[i].rec_text;
     EXPECT_GE(same, 36) << dir;
   }
+}
+
+// Width bucketing pads each batch to a multiple of width_bucket px: the texts stay (nearly) those of exact
+// padding, and an invalid bucket is a clear error.
+TEST(Models, RecognitionWidthBucketKeepsTexts) {
+  REQUIRE_SHARED("data/icdar2015_words/labels.txt");
+  REQUIRE_SHARED("models/onnx/PP-OCRv6_tiny_rec");
+  auto labels = word_labels(40);
+  std::vector<cv::Mat> crops;
+  for (auto& [name, text] : labels) crops.push_back(cv::imread(test::shared_path("data/icdar2015_words/images/" + name)));
+  TextRecognitionOptions o;
+  static_cast<ModuleOptions&>(o) = one_thread();
+  o.width_bucket = 1;
+  auto exact = TextRecognition(test::shared_path("models/onnx/PP-OCRv6_tiny_rec"), o).predict(crops);
+  o.width_bucket = 32;
+  auto bucketed = TextRecognition(test::shared_path("models/onnx/PP-OCRv6_tiny_rec"), o).predict(crops);
+  ASSERT_EQ(exact.size(), bucketed.size());
+  int same = 0;
+  for (size_t i = 0; i < exact.size(); ++i) same += exact[i].rec_text == bucketed[i].rec_text;
+  EXPECT_GE(same, 37);
+  EXPECT_EQ(bucketed[0].rec_text, "JOINT");
+  o.width_bucket = 0;
+  EXPECT_THROW(TextRecognition(test::shared_path("models/onnx/PP-OCRv6_tiny_rec"), o), Error);
 }
 
 TEST(Models, TextlineOrientationPaddleAndNcnn) {

@@ -172,7 +172,29 @@ const char* layout_policy() {
   return p;
 }
 
-std::shared_ptr<ConvPrim> make_conv(const ConvArgs& a, bool const_w, bool const_b) {
+// Constant weights reordered to `wei`, shared by all input shapes of one node whose primitives want the same
+// weights layout (a pipeline sees many shapes; the layout rarely changes with them).
+dnnl::memory shared_weights(const ConvArgs& a, const dnnl::memory::desc& wei, const Shape& ws, const KernelContext* c) {
+  auto make = [&] {
+    auto m = std::make_shared<dnnl::memory>(wei, dnn::cpu());
+    dnnl::memory src(dnn::plain_desc(ws), dnn::cpu(), const_cast<void*>(a.w.raw()));
+    dnnl::reorder(src, *m).execute(dnn::stream(), src, *m);
+    dnn::stream().wait();
+    return m;
+  };
+  if (!c || !c->cache) return *make();
+  std::string key = "convw|" + std::to_string(reinterpret_cast<uintptr_t>(&c->node)) + '|';
+  const auto* bytes = reinterpret_cast<const unsigned char*>(&wei.data);
+  static const char* hex = "0123456789abcdef";
+  for (size_t i = 0; i < sizeof(wei.data); ++i) {
+    key += hex[bytes[i] >> 4];
+    key += hex[bytes[i] & 15];
+  }
+  return *std::static_pointer_cast<dnnl::memory>(
+      c->cache->get_or_create(key, [&] { return std::static_pointer_cast<void>(make()); }));
+}
+
+std::shared_ptr<ConvPrim> make_conv(const ConvArgs& a, bool const_w, bool const_b, const KernelContext* c) {
   using md = dnnl::memory::desc;
   using dt = dnnl::memory::data_type;
   using tag = dnnl::memory::format_tag;
@@ -225,11 +247,7 @@ std::shared_ptr<ConvPrim> make_conv(const ConvArgs& a, bool const_w, bool const_
   p->reorder_src = p->src != p->user_src;
   p->reorder_dst = p->dst != p->user_dst;
   if (const_w) {
-    p->weights = dnnl::memory(p->wei, dnn::cpu());
-    md wplain = dnn::plain_desc(ws);
-    dnnl::memory src(wplain, dnn::cpu(), const_cast<void*>(a.w.raw()));
-    dnnl::reorder(src, p->weights).execute(dnn::stream(), src, p->weights);
-    dnn::stream().wait();
+    p->weights = shared_weights(a, p->wei, ws, c);
     p->weights_cached = true;
   }
   if (const_b && !a.b.empty()) {
@@ -251,9 +269,9 @@ void conv_fast(KernelContext& c) {
   const bool const_w = c.input_is_constant(1);  // a.w / a.b are float32 (cast) copies either way
   const bool const_b = c.input_is_constant(2);
   std::shared_ptr<ConvPrim> p;
-  auto make = [&] { return std::static_pointer_cast<void>(make_conv(a, const_w, const_b)); };
+  auto make = [&] { return std::static_pointer_cast<void>(make_conv(a, const_w, const_b, &c)); };
   if (c.cache) p = std::static_pointer_cast<ConvPrim>(c.cache->get_or_create(dnn::node_key(c, const_w ? "cw" : "w"), make));
-  else p = make_conv(a, const_w, const_b);
+  else p = make_conv(a, const_w, const_b, nullptr);
 
   const Shape& ys = a.y_shape;
   Tensor& y = c.alloc_output(0, DType::Float32, a.y_nhwc ? Shape{ys[0], ys[2], ys[3], ys[1]} : ys);

@@ -52,6 +52,7 @@ void softmax(KernelContext& c) {
 // Fast path: softmax over a contiguous last axis with the vectorised exp.
 __attribute__((target_clones("avx2", "default"))) void softmax_row(const float* in, float* out, int64_t len) {
   float m = -INFINITY;
+#pragma omp simd reduction(max : m)
   for (int64_t k = 0; k < len; ++k) m = in[k] > m ? in[k] : m;
   float sum = 0.f;
 #pragma omp simd reduction(+ : sum)
@@ -67,8 +68,9 @@ __attribute__((target_clones("avx2", "default"))) void softmax_row(const float* 
 void softmax_fast(KernelContext& c) {
   const Tensor& x = c.in(0);
   const int r = x.rank();
-  if (x.dtype() != DType::Float32 || r == 0 || c.node.attrs.i("coerce_2d", 0) != 0 ||
-      norm_axis(c, c.node.attrs.i("axis", -1), r) != r - 1)
+  // Opset < 13 (coerce_2d) normalises over all dims >= axis: the same rows when axis is the last one.
+  const bool coerce = c.node.attrs.i("coerce_2d", 0) != 0;
+  if (x.dtype() != DType::Float32 || r == 0 || norm_axis(c, c.node.attrs.i("axis", coerce ? 1 : -1), r) != r - 1)
     return softmax<false>(c);
   const int64_t len = x.dim(r - 1), rows = len ? x.numel() / len : 0;
   Tensor& o = c.alloc_output(0, DType::Float32, x.shape());

@@ -8,6 +8,9 @@ Runner::Runner(const std::string& model_dir, const ModuleOptions& opts) : dir_(m
   engine::ModelOptions mo;
   mo.num_threads = std::max(1, opts.cpu_threads);
   mo.fast_kernels = opts.enable_mkldnn;
+  // Pipelines see many input shapes (detector image sizes, recogniser widths): keep more primitives than
+  // the engine's default so they are not re-created per image (docs/performance.md, "Pipeline").
+  mo.cache_capacity = 1024;
   model_ = formats::load_model(model_dir, mo);
   PPOCR_CHECK(model_->graph().inputs.size() >= 1, "model ", model_dir, " has no inputs");
   PPOCR_CHECK(!model_->graph().outputs.empty(), "model ", model_dir, " has no outputs");

@@ -20,6 +20,7 @@ struct TextRecognition::Impl {
   std::unique_ptr<Runner> runner;
   RecShape shape;
   int batch_size = 1;
+  int width_bucket = 1;
   bool rgb = false;
   std::unique_ptr<CTCDecoder> decoder, decoder_no_space;
 };
@@ -39,6 +40,8 @@ TextRecognition::TextRecognition(const std::string& model_dir, const TextRecogni
   }
   PPOCR_CHECK(o.batch_size >= 1, "text_recognition_batch_size must be >= 1, got ", o.batch_size);
   impl_->batch_size = o.batch_size;
+  PPOCR_CHECK(o.width_bucket >= 1, "text recognition width_bucket must be >= 1, got ", o.width_bucket);
+  impl_->width_bucket = o.width_bucket;
   if (const Json* dec = cfg.transform_op("DecodeImage"))
     impl_->rgb = json_string(json_get(dec, "img_mode")).value_or("BGR") == "RGB";
 
@@ -83,7 +86,12 @@ std::vector<TextRecognitionResult> TextRecognition::predict(const std::vector<cv
     std::vector<cv::Mat> batch;
     for (size_t k = beg; k < end; ++k)
       batch.push_back(rec_resize_norm(imgs[order[k]], im.shape, std::max(base, ratio[order[k]])));
-    engine::Tensor y = im.runner->run1(to_nchw_padded(batch));
+    int width = 0;
+    if (im.width_bucket > 1) {
+      for (const auto& m : batch) width = std::max(width, m.cols);
+      width = (width + im.width_bucket - 1) / im.width_bucket * im.width_bucket;
+    }
+    engine::Tensor y = im.runner->run1(to_nchw_padded(batch, width));
     PPOCR_CHECK(y.rank() == 3 && y.dim(0) == static_cast<int64_t>(batch.size()),
                 "text recognition: unexpected model output ", y.desc());
     const int T = static_cast<int>(y.dim(1)), C = static_cast<int>(y.dim(2));
