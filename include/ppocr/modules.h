@@ -58,7 +58,7 @@ struct TextRecognitionOptions : ModuleOptions {
   int batch_size = 1;
   // Right-pad each batch (with 0, as within a PaddleOCR batch) to a multiple of this many pixels, so crops of
   // many widths share oneDNN primitives (docs/performance.md, "Pipeline"); 1 = pad only to the widest crop.
-  int width_bucket = 32;
+  int width_bucket = 1;
   std::optional<std::vector<int>> input_shape;  // [C, H, W]; yml RecResizeImg image_shape, else 3,48,320
 };
 struct TextRecognitionResult {
