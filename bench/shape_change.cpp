@@ -1,4 +1,4 @@
-// shape_change MODEL_DIR C H W0 W1 STEP [THREADS]: runs the model on 1xCxHxW for W = W0, W0+STEP, ..., W1,
+// shape_change MODEL_DIR C H W0 W1 STEP [THREADS [PASSES]]: runs the model on 1xCxHxW for W = W0, W0+STEP, ..., W1,
 // twice over, and prints the median time of a run on a width not seen before (oneDNN primitives created)
 // and of a run on a width already seen (primitives cached): the cost of a new input shape, which the
 // recognition stage of the pipeline pays for each distinct crop width.
@@ -20,18 +20,19 @@ static double median(std::vector<double> v) {
 
 int main(int argc, char** argv) {
   if (argc < 7) {
-    std::cerr << "usage: shape_change MODEL_DIR C H W0 W1 STEP [THREADS]\n";
+    std::cerr << "usage: shape_change MODEL_DIR C H W0 W1 STEP [THREADS [PASSES]]\n";
     return 2;
   }
   try {
     engine::ModelOptions o;
     o.num_threads = argc > 7 ? std::atoi(argv[7]) : 1;
     o.cache_capacity = 100000;
+    const int passes = argc > 8 ? std::max(1, std::atoi(argv[8])) : 4;
     auto m = formats::load_model(argv[1], o);
     const int C = std::atoi(argv[2]), H = std::atoi(argv[3]), W0 = std::atoi(argv[4]), W1 = std::atoi(argv[5]),
               step = std::max(1, std::atoi(argv[6]));
-    std::vector<double> first, again;
-    for (int pass = 0; pass < 2; ++pass)
+    std::vector<std::vector<double>> ms_of(passes);
+    for (int pass = 0; pass < passes; ++pass)
       for (int w = W0; w <= W1; w += step) {
         engine::Tensor x(engine::DType::Float32, {1, C, H, w});
         float* p = x.data<float>();
@@ -39,10 +40,11 @@ int main(int argc, char** argv) {
         auto t0 = std::chrono::steady_clock::now();
         m->run({x});
         double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-        (pass ? again : first).push_back(ms);
+        ms_of[pass].push_back(ms);
       }
-    std::cout << "widths " << first.size() << ": new shape median " << median(first) << " ms, cached shape median "
-              << median(again) << " ms\n";
+    std::cout << ms_of[0].size() << " widths, median ms per run in pass";
+    for (int pass = 0; pass < passes; ++pass) std::cout << ' ' << pass + 1 << ": " << median(ms_of[pass]);
+    std::cout << '\n';
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;

@@ -34,8 +34,8 @@ struct OCROptions : OCRParams {
   std::optional<std::string> textline_orientation_model_name, textline_orientation_model_dir;
   std::optional<std::string> text_recognition_model_name, text_recognition_model_dir;
 
-  std::optional<int> textline_orientation_batch_size;  // default 1
-  std::optional<int> text_recognition_batch_size;      // default 1
+  std::optional<int> textline_orientation_batch_size;  // default 6 (PaddleX OCR.yaml)
+  std::optional<int> text_recognition_batch_size;      // default 6 (PaddleX OCR.yaml)
   // Fixed detector / recognizer input shape [C, H, W] (H/W of the detector may be
   // -1 = dynamic); overrides inference.yml.
   std::optional<std::vector<int>> text_det_input_shape;

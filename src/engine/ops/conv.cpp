@@ -183,18 +183,14 @@ dnnl::memory shared_weights(const ConvArgs& a, const dnnl::memory::desc& wei, co
     return m;
   };
   if (!c || !c->cache) return *make();
-  std::string key = "convw|" + std::to_string(reinterpret_cast<uintptr_t>(&c->node)) + '|';
-  const auto* bytes = reinterpret_cast<const unsigned char*>(&wei.data);
-  static const char* hex = "0123456789abcdef";
-  for (size_t i = 0; i < sizeof(wei.data); ++i) {
-    key += hex[bytes[i] >> 4];
-    key += hex[bytes[i] & 15];
-  }
+  const std::string key = "convw|" + std::to_string(reinterpret_cast<uintptr_t>(&c->node)) + '|' + dnn::desc_key(wei);
   return *std::static_pointer_cast<dnnl::memory>(
       c->cache->get_or_create(key, [&] { return std::static_pointer_cast<void>(make()); }));
 }
 
-std::shared_ptr<ConvPrim> make_conv(const ConvArgs& a, bool const_w, bool const_b, const KernelContext* c) {
+// `xs`: X's logical NCHW shape, `ys`: Y's (those of `a`, or of a chunk of rows for the pointwise path).
+std::shared_ptr<ConvPrim> make_conv(const ConvArgs& a, const Shape& xs, const Shape& ys, bool const_w, bool const_b,
+                                    const KernelContext* c) {
   using md = dnnl::memory::desc;
   using dt = dnnl::memory::data_type;
   using tag = dnnl::memory::format_tag;
@@ -212,9 +208,8 @@ std::shared_ptr<ConvPrim> make_conv(const ConvArgs& a, bool const_w, bool const_
     ws[0] /= a.group;
     ws.insert(ws.begin(), a.group);
   }
-  const Shape xs = logical(a.x, a.x_nhwc);
   p->user_src = md(dnn::dims_of(xs), dt::f32, a.x_nhwc ? tag::nhwc : dnn::plain_tag(a.x.rank()));
-  p->user_dst = md(dnn::dims_of(a.y_shape), dt::f32, a.y_nhwc ? tag::nhwc : dnn::plain_tag(a.x.rank()));
+  p->user_dst = md(dnn::dims_of(ys), dt::f32, a.y_nhwc ? tag::nhwc : dnn::plain_tag(a.x.rank()));
   md wany(dnn::dims_of(ws), dt::f32, tag::any);
   md bmd({a.m}, dt::f32, tag::a);
   auto attr = dnn::make_attr(a.epi, !a.r.empty());
@@ -236,7 +231,7 @@ std::shared_ptr<ConvPrim> make_conv(const ConvArgs& a, bool const_w, bool const_
     chosen = pol == "plain" || (impl.find("gemm") == std::string::npos && impl.find("ref") == std::string::npos);
   }
   if (!chosen) {
-    md sany(dnn::dims_of(xs), dt::f32, tag::any), dany(dnn::dims_of(a.y_shape), dt::f32, tag::any);
+    md sany(dnn::dims_of(xs), dt::f32, tag::any), dany(dnn::dims_of(ys), dt::f32, tag::any);
     pd = make_pd(sany, dany);
   }
   p->prim = dnnl::convolution_forward(pd);
@@ -262,6 +257,144 @@ void reorder(const dnnl::memory& from, const dnnl::memory& to) {
   dnn::stream().wait();
 }
 
+// ---- convolutions as chunks of rows -------------------------------------------
+// A 1x1, stride-1, unpadded, ungrouped convolution of NHWC tensors is a product of X [rows, C] (rows = N*H*W)
+// and the weights. oneDNN's primitives are made for one shape, and making one (JIT code) costs more than
+// running it on a recognition crop, while the pipeline sees a new shape for every crop width and page size.
+// So such a convolution runs in chunks of 2^k rows (kMinRows..kMaxRows) with one cached primitive per chunk
+// size and node, whatever the input shape; a last chunk of fewer than kMinRows rows goes through a padded
+// buffer. A convolution with few inputs per output (C*KH*KW <= kMaxPatch: the stems) runs the same way on
+// patches gathered per chunk (im2col). The chunks are slower than one primitive made for the shape (about 1.2x
+// on PP-OCRv6_tiny_rec), so a shape that recurs (dnn::shape_recurs: a third call) gets its own primitive.
+// PPOCR_CONV_ROWS=0 turns the chunks off (one primitive per shape).
+constexpr int64_t kMinRows = 16, kMaxRows = 8192, kMaxPatchRows = 2048, kMaxPatch = 256;
+
+bool rows_enabled() {
+  static const bool on = [] {
+    const char* e = std::getenv("PPOCR_CONV_ROWS");
+    return !(e && std::string(e) == "0");
+  }();
+  return on;
+}
+
+// NHWC out (and in, for pointwise ones), 2-D, ungrouped, residual (if any) of Y's shape and layout.
+bool rows_layout(const ConvArgs& a) {
+  if (!rows_enabled() || a.win.nsp != 2 || a.group != 1 || !a.y_nhwc) return false;
+  if (!a.r.empty() && (!a.r_nhwc || logical(a.r, true) != a.y_shape)) return false;
+  return a.y_shape[0] * a.y_shape[2] * a.y_shape[3] >= kMinRows;
+}
+
+bool pointwise(const ConvArgs& a) {
+  const nn::Window& w = a.win;
+  if (!a.x_nhwc) return false;
+  for (int i = 1; i < 3; ++i)
+    if (w.k[i] != 1 || w.s[i] != 1 || w.d[i] != 1 || w.pb[i] != 0 || w.pe[i] != 0) return false;
+  return true;
+}
+
+// Runs the pointwise convolution `pa` (inputs pa.c, outputs pa.m) on `rows` rows into Y ([rows, pa.m], holding
+// the residual if any): `src(r0, n, buf)` gives rows r0..r0+n of its input, in `buf` (room for max(n, kMinRows)
+// rows) or elsewhere. `key` names the node.
+template <class Src>
+void run_rows(KernelContext& c, const ConvArgs& pa, const std::string& key, int64_t rows, int64_t max_rows,
+              float* Y, Src src) {
+  const int64_t C = pa.c, M = pa.m;
+  auto run = [&](int64_t n, const float* x, float* out) {
+    auto p = std::static_pointer_cast<ConvPrim>(c.cache->get_or_create(key + std::to_string(n), [&] {
+      return std::static_pointer_cast<void>(make_conv(pa, {1, C, 1, n}, {1, M, 1, n}, true, true, &c));
+    }));
+    PPOCR_CHECK(!p->reorder_src && !p->reorder_dst, "conv rows: unexpected oneDNN layout");
+    std::unordered_map<int, dnnl::memory> args{
+        {DNNL_ARG_SRC, dnnl::memory(p->user_src, dnn::cpu(), const_cast<float*>(x))},
+        {DNNL_ARG_WEIGHTS, p->weights},
+        {DNNL_ARG_DST, dnnl::memory(p->user_dst, dnn::cpu(), out)}};
+    if (!pa.b.empty()) args[DNNL_ARG_BIAS] = p->bias;
+    dnn::execute(p->prim, p->scratch, args);
+  };
+  Tensor buf(DType::Float32, {std::min(max_rows, rows) + kMinRows, C}, c.pool);
+  int64_t done = 0;
+  for (int64_t n = max_rows; n >= kMinRows; n /= 2)
+    while (rows - done >= n) {
+      run(n, src(done, n, buf.data<float>()), Y + done * M);
+      done += n;
+    }
+  if (done < rows) {
+    const int64_t t = rows - done;
+    float* xb = buf.data<float>();
+    const float* x = src(done, t, xb);
+    if (x != xb) std::memcpy(xb, x, sizeof(float) * t * C);
+    std::fill(xb + t * C, xb + kMinRows * C, 0.f);
+    Tensor yb(DType::Float32, {kMinRows, M}, c.pool);
+    if (!pa.r.empty()) std::memcpy(yb.raw(), Y + done * M, sizeof(float) * t * M);
+    run(kMinRows, xb, yb.data<float>());
+    std::memcpy(Y + done * M, yb.raw(), sizeof(float) * t * M);
+  }
+}
+
+std::string rows_key(const KernelContext& c, const char* kind) {
+  return std::string(kind) + '|' + c.node.name + '|' + std::to_string(reinterpret_cast<uintptr_t>(&c.node)) + '|';
+}
+
+Tensor& alloc_rows_output(KernelContext& c, const ConvArgs& a) {
+  Tensor& y = c.alloc_output(0, DType::Float32, {a.y_shape[0], a.y_shape[2], a.y_shape[3], a.y_shape[1]});
+  if (!a.r.empty()) std::memcpy(y.raw(), a.r.raw(), a.r.bytes());  // the `sum` post-op adds it
+  return y;
+}
+
+void conv_pointwise(KernelContext& c, const ConvArgs& a) {
+  const int64_t rows = a.y_shape[0] * a.y_shape[2] * a.y_shape[3];
+  Tensor& y = alloc_rows_output(c, a);
+  const float* X = a.x.data<float>();
+  run_rows(c, a, rows_key(c, "convrows"), rows, kMaxRows, y.data<float>(),
+           [&](int64_t r0, int64_t, float*) { return X + r0 * a.c; });
+}
+
+void conv_patches(KernelContext& c, const ConvArgs& a) {
+  const nn::Window& w = a.win;
+  const int64_t OH = a.y_shape[2], OW = a.y_shape[3], C = a.c, M = a.m;
+  const int64_t KH = w.k[1], KW = w.k[2], IH = w.in[1], IW = w.in[2];
+  const int64_t K = (C * KH * KW + 15) / 16 * 16;  // zero-padded to oneDNN's channel block (its 1x1 NHWC kernels)
+  // Weights [M, C, KH, KW] -> [M, KH, KW, C] + zeros (the patch order), once per node.
+  auto wt = std::static_pointer_cast<Tensor>(c.cache->get_or_create(rows_key(c, "convpatchw"), [&] {
+    auto t = std::make_shared<Tensor>(DType::Float32, Shape{M, K, 1, 1});
+    const float* W = a.w.data<float>();
+    float* T = t->data<float>();
+    std::fill(T, T + M * K, 0.f);
+    for (int64_t m = 0; m < M; ++m)
+      for (int64_t ci = 0; ci < C; ++ci)
+        for (int64_t k = 0; k < KH * KW; ++k) T[m * K + k * C + ci] = W[(m * C + ci) * KH * KW + k];
+    return std::static_pointer_cast<void>(t);
+  }));
+  ConvArgs pa = a;
+  pa.w = *wt;
+  pa.c = K;
+  pa.x_nhwc = true;  // the patches
+  pa.win = nn::Window{};
+  pa.win.nsp = 2;
+  Tensor& y = alloc_rows_output(c, a);
+  const float* X = a.x.data<float>();
+  auto gather = [&](int64_t r0, int64_t n, float* buf) {
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < n; ++i) {
+      const int64_t r = r0 + i, ow = r % OW, oh = (r / OW) % OH, img = r / (OW * OH);
+      float* out = buf + i * K;
+      for (int64_t kh = 0; kh < KH; ++kh) {
+        const int64_t ih = oh * w.s[1] - w.pb[1] + kh * w.d[1];
+        for (int64_t kw = 0; kw < KW; ++kw, out += C) {
+          const int64_t iw = ow * w.s[2] - w.pb[2] + kw * w.d[2];
+          if (ih < 0 || ih >= IH || iw < 0 || iw >= IW) std::fill(out, out + C, 0.f);
+          else if (a.x_nhwc) std::memcpy(out, X + ((img * IH + ih) * IW + iw) * C, sizeof(float) * C);
+          else
+            for (int64_t ci = 0; ci < C; ++ci) out[ci] = X[((img * C + ci) * IH + ih) * IW + iw];
+        }
+      }
+      std::fill(out, buf + (i + 1) * K, 0.f);
+    }
+    return static_cast<const float*>(buf);
+  };
+  run_rows(c, pa, rows_key(c, "convpatch"), a.y_shape[0] * OH * OW, kMaxPatchRows, y.data<float>(), gather);
+}
+
 void conv_fast(KernelContext& c) {
   const DType dt = c.in(0).dtype();
   ConvArgs a = conv_args(c, false);
@@ -269,9 +402,16 @@ void conv_fast(KernelContext& c) {
   const bool const_w = c.input_is_constant(1);  // a.w / a.b are float32 (cast) copies either way
   const bool const_b = c.input_is_constant(2);
   std::shared_ptr<ConvPrim> p;
-  auto make = [&] { return std::static_pointer_cast<void>(make_conv(a, const_w, const_b, &c)); };
+  if (c.cache && const_w && (const_b || a.b.empty()) && rows_layout(a) && !dnn::shape_recurs(c)) {
+    if (pointwise(a)) return conv_pointwise(c, a), nn::restore_dtype(c, dt);
+    const int64_t patch = a.c * a.win.k[1] * a.win.k[2], rows = a.y_shape[0] * a.y_shape[2] * a.y_shape[3];
+    if (patch <= 32 || (patch <= kMaxPatch && rows <= kMaxPatchRows * 8))  // gathering big maps costs more
+      return conv_patches(c, a), nn::restore_dtype(c, dt);
+  }
+  const Shape xs = logical(a.x, a.x_nhwc);
+  auto make = [&] { return std::static_pointer_cast<void>(make_conv(a, xs, a.y_shape, const_w, const_b, &c)); };
   if (c.cache) p = std::static_pointer_cast<ConvPrim>(c.cache->get_or_create(dnn::node_key(c, const_w ? "cw" : "w"), make));
-  else p = make_conv(a, const_w, const_b, nullptr);
+  else p = make_conv(a, xs, a.y_shape, const_w, const_b, nullptr);
 
   const Shape& ys = a.y_shape;
   Tensor& y = c.alloc_output(0, DType::Float32, a.y_nhwc ? Shape{ys[0], ys[2], ys[3], ys[1]} : ys);

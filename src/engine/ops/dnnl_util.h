@@ -34,6 +34,14 @@ inline dnnl::memory wrap(const dnnl::memory::desc& md, const Tensor& t) {
   return dnnl::memory(md, cpu(), const_cast<void*>(t.raw()));
 }
 
+// Counts the calls of this node with these input shapes (in the model's cache) and says whether there have
+// been at least `times`, this one included: kernels that can run a shape without making a primitive for it
+// (conv.cpp, matmul.cpp: chunks of rows) make one only for shapes that recur. True without a cache.
+bool shape_recurs(const KernelContext& c, int times = 3);
+
+// Text naming a memory descriptor exactly (its bytes in hex), for cache keys.
+std::string desc_key(const dnnl::memory::desc& d);
+
 // Cache key of a node + its input shapes + extra text.
 std::string node_key(const KernelContext& c, const std::string& extra = "");
 

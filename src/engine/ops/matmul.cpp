@@ -3,6 +3,8 @@
 //   inputs A, B, bias?   attrs activation / activation_alpha / activation_beta
 //   Y = act(A @ B + bias)   (bias broadcast to Y, e.g. [N])
 // Reference: plain loops; fast: cached oneDNN matmul.
+#include <cstring>
+
 #include "engine/ops/dnnl_util.h"
 #include "engine/ops/nn_util.h"
 
@@ -112,7 +114,8 @@ bool row_bias(const MatMulArgs& r) {
   return !s.empty() && s.back() == r.n;
 }
 
-std::shared_ptr<MatMulPrim> make_matmul(const MatMulArgs& r, bool const_b) {
+// `c` (optional): the packed B is shared through its cache by the node's primitives that want the same layout.
+std::shared_ptr<MatMulPrim> make_matmul(const MatMulArgs& r, bool const_b, const KernelContext* c = nullptr) {
   auto p = std::make_shared<MatMulPrim>();
   p->a = dnn::plain_desc(r.a3);
   p->b = dnn::plain_desc(r.b3);
@@ -134,13 +137,78 @@ std::shared_ptr<MatMulPrim> make_matmul(const MatMulArgs& r, bool const_b) {
   p->scratch = pd.scratchpad_desc();
   if (const_b) {
     p->b = pd.weights_desc();
-    p->packed_b = dnnl::memory(p->b, dnn::cpu());
-    dnnl::memory src(b_user, dnn::cpu(), const_cast<void*>(r.b.raw()));
-    dnnl::reorder(src, p->packed_b).execute(dnn::stream(), src, p->packed_b);
-    dnn::stream().wait();
+    auto pack = [&] {
+      auto m = std::make_shared<dnnl::memory>(p->b, dnn::cpu());
+      dnnl::memory src(b_user, dnn::cpu(), const_cast<void*>(r.b.raw()));
+      dnnl::reorder(src, *m).execute(dnn::stream(), src, *m);
+      dnn::stream().wait();
+      return m;
+    };
+    if (c && c->cache)
+      p->packed_b = *std::static_pointer_cast<dnnl::memory>(c->cache->get_or_create(
+          "matmulb|" + std::to_string(reinterpret_cast<uintptr_t>(&c->node)) + '|' + dnn::desc_key(p->b),
+          [&] { return std::static_pointer_cast<void>(pack()); }));
+    else
+      p->packed_b = *pack();
     p->b_packed = true;
   }
   return p;
+}
+
+// ---- a constant 2-D B, in chunks of rows ------------------------------------------
+// A @ B with a constant [K, N] B is a product of A's rows ([rows, K]) and B. As for pointwise convolutions
+// (conv.cpp), it runs in chunks of 2^k rows with one cached primitive per chunk size and node, so that a new
+// shape of A (each recognition crop width) makes no new primitive; B is packed once per node and layout. A
+// shape that recurs gets its own primitive (dnn::shape_recurs).
+constexpr int64_t kMinRows = 16, kMaxRows = 8192;
+
+bool rows_path(const MatMulArgs& r, bool const_b) {
+  static const bool on = [] {
+    const char* e = std::getenv("PPOCR_CONV_ROWS");  // "0": one primitive per shape (experiments)
+    return !(e && std::string(e) == "0");
+  }();
+  if (!on || !const_b || (!r.bias.empty() && !row_bias(r))) return false;
+  for (size_t i = 0; i + 2 < r.b3.size(); ++i)
+    if (r.b3[i] != 1) return false;
+  return r.a.numel() / r.k >= kMinRows;
+}
+
+void matmul_rows(KernelContext& c, const MatMulArgs& r) {
+  const int64_t rows = r.a.numel() / r.k, K = r.k, N = r.n;
+  const std::string key = "matmulrows|" + c.node.name + '|' + std::to_string(reinterpret_cast<uintptr_t>(&c.node)) + '|';
+  MatMulArgs pr = r;
+  pr.b3 = {K, N};
+  if (!r.bias.empty()) pr.bias = r.bias.reshaped({N});
+  Tensor& y = c.alloc_output(0, DType::Float32, r.y_shape);
+  auto run = [&](int64_t n, const float* a, float* out) {
+    auto p = std::static_pointer_cast<MatMulPrim>(c.cache->get_or_create(key + std::to_string(n), [&] {
+      MatMulArgs q = pr;
+      q.a3 = {n, K};
+      q.y_full = {n, N};
+      return std::static_pointer_cast<void>(make_matmul(q, true, &c));
+    }));
+    std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, dnnl::memory(p->a, dnn::cpu(), const_cast<float*>(a))},
+                                               {DNNL_ARG_WEIGHTS, p->packed_b},
+                                               {DNNL_ARG_DST, dnnl::memory(p->y, dnn::cpu(), out)}};
+    if (p->use_bias) args[DNNL_ARG_BIAS] = dnn::wrap(p->bias, pr.bias);
+    dnn::execute(p->prim, p->scratch, args);
+  };
+  const float* A = r.a.data<float>();
+  float* Y = y.data<float>();
+  int64_t done = 0;
+  for (int64_t n = kMaxRows; n >= kMinRows; n /= 2)
+    while (rows - done >= n) {
+      run(n, A + done * K, Y + done * N);
+      done += n;
+    }
+  if (done < rows) {
+    const int64_t t = rows - done;
+    Tensor ab(DType::Float32, {kMinRows, K}, c.pool), yb(DType::Float32, {kMinRows, N}, c.pool);
+    std::memcpy(ab.raw(), A + done * K, sizeof(float) * t * K);
+    std::fill(ab.data<float>() + t * K, ab.data<float>() + kMinRows * K, 0.f);
+    run(kMinRows, ab.data<float>(), yb.data<float>());
+    std::memcpy(Y + done * N, yb.raw(), sizeof(float) * t * N);
+  }
 }
 
 void matmul_fast(KernelContext& c) {
@@ -149,8 +217,9 @@ void matmul_fast(KernelContext& c) {
   if (r.m == 0 || r.n == 0 || r.k == 0 || r.y_full.size() > 12) return matmul_ref(c);
   // A constant B is packed once per (node, shapes) into oneDNN's preferred layout.
   const bool const_b = c.cache && c.input_is_constant(1) && c.in(1).dtype() == DType::Float32;
+  if (rows_path(r, const_b) && !dnn::shape_recurs(c)) return matmul_rows(c, r), nn::restore_dtype(c, dt);
   std::shared_ptr<MatMulPrim> p;
-  auto make = [&] { return std::static_pointer_cast<void>(make_matmul(r, const_b)); };
+  auto make = [&] { return std::static_pointer_cast<void>(make_matmul(r, const_b, &c)); };
   if (c.cache) p = std::static_pointer_cast<MatMulPrim>(c.cache->get_or_create(dnn::node_key(c, const_b ? "cb" : "b"), make));
   else p = make_matmul(r, false);
   Tensor& y = c.alloc_output(0, DType::Float32, r.y_shape);

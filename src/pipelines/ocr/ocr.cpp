@@ -65,8 +65,8 @@ OCR::OCR(const OCROptions& o) : impl_(std::make_unique<Impl>()) {
   e.use_doc_orientation_classify = e.use_doc_orientation_classify.value_or(true);
   e.use_doc_unwarping = e.use_doc_unwarping.value_or(true);
   e.use_textline_orientation = e.use_textline_orientation.value_or(true);
-  e.textline_orientation_batch_size = e.textline_orientation_batch_size.value_or(1);
-  e.text_recognition_batch_size = e.text_recognition_batch_size.value_or(1);
+  e.textline_orientation_batch_size = e.textline_orientation_batch_size.value_or(6);  // PaddleX OCR.yaml
+  e.text_recognition_batch_size = e.text_recognition_batch_size.value_or(6);
   PPOCR_CHECK(*e.textline_orientation_batch_size >= 1, "textline_orientation_batch_size must be >= 1");
   PPOCR_CHECK(*e.text_recognition_batch_size >= 1, "text_recognition_batch_size must be >= 1");
 
