@@ -103,12 +103,18 @@ cv::Mat draw_ocr(const cv::Mat& image, const std::vector<Polygon>& polys, const 
         if (vertical) cv::rotate(timg, timg, cv::ROTATE_90_CLOCKWISE);
         cv::Point2f src[4] = {{0.f, 0.f}, {float(timg.cols), 0.f}, {float(timg.cols), float(timg.rows)},
                               {0.f, float(timg.rows)}};
-        cv::Point2f dst[4] = {p[0], p[1], p[2], p[3]};
-        cv::Mat m = cv::getPerspectiveTransform(src, dst);
-        cv::Mat warped;
-        cv::warpPerspective(timg, warped, m, right.size(), cv::INTER_NEAREST, cv::BORDER_CONSTANT,
-                            cv::Scalar(255, 255, 255));
-        cv::min(right, warped, right);
+        // Warp into the box's bounding rectangle only (a whole-page warp per box made receipts slow to draw).
+        const cv::Rect roi = cv::boundingRect(p) & cv::Rect(0, 0, w, h);
+        if (!roi.empty()) {
+          cv::Point2f dst[4];
+          for (int k = 0; k < 4; ++k) dst[k] = cv::Point2f(p[k]) - cv::Point2f(float(roi.x), float(roi.y));
+          cv::Mat m = cv::getPerspectiveTransform(src, dst);
+          cv::Mat warped;
+          cv::warpPerspective(timg, warped, m, roi.size(), cv::INTER_NEAREST, cv::BORDER_CONSTANT,
+                              cv::Scalar(255, 255, 255));
+          cv::Mat area = right(roi);
+          cv::min(area, warped, area);
+        }
       }
     }
     cv::polylines(right, std::vector<Polygon>{p}, true, color, 1);
