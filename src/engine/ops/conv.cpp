@@ -267,19 +267,13 @@ void reorder(const dnnl::memory& from, const dnnl::memory& to) {
 // patches gathered per chunk (im2col). The chunks are slower than one primitive made for the shape (about 1.2x
 // on PP-OCRv6_tiny_rec), so a shape that recurs (dnn::shape_recurs: a third call) gets its own primitive.
 // PPOCR_CONV_ROWS=0 turns the chunks off (one primitive per shape).
-constexpr int64_t kMinRows = 16, kMaxRows = 8192, kMaxPatchRows = 2048, kMaxPatch = 256;
-
-bool rows_enabled() {
-  static const bool on = [] {
-    const char* e = std::getenv("PPOCR_CONV_ROWS");
-    return !(e && std::string(e) == "0");
-  }();
-  return on;
-}
+using dnn::kMaxRows;
+using dnn::kMinRows;
+constexpr int64_t kMaxPatchRows = 2048, kMaxPatch = 256;
 
 // NHWC out (and in, for pointwise ones), 2-D, ungrouped, residual (if any) of Y's shape and layout.
 bool rows_layout(const ConvArgs& a) {
-  if (!rows_enabled() || a.win.nsp != 2 || a.group != 1 || !a.y_nhwc) return false;
+  if (!dnn::rows_enabled() || a.win.nsp != 2 || a.group != 1 || !a.y_nhwc) return false;
   if (!a.r.empty() && (!a.r_nhwc || logical(a.r, true) != a.y_shape)) return false;
   return a.y_shape[0] * a.y_shape[2] * a.y_shape[3] >= kMinRows;
 }
@@ -312,12 +306,8 @@ void run_rows(KernelContext& c, const ConvArgs& pa, const std::string& key, int6
     dnn::execute(p->prim, p->scratch, args);
   };
   Tensor buf(DType::Float32, {std::min(max_rows, rows) + kMinRows, C}, c.pool);
-  int64_t done = 0;
-  for (int64_t n = max_rows; n >= kMinRows; n /= 2)
-    while (rows - done >= n) {
-      run(n, src(done, n, buf.data<float>()), Y + done * M);
-      done += n;
-    }
+  const int64_t done = dnn::for_row_chunks(
+      rows, max_rows, [&](int64_t r0, int64_t n) { run(n, src(r0, n, buf.data<float>()), Y + r0 * M); });
   if (done < rows) {
     const int64_t t = rows - done;
     float* xb = buf.data<float>();
@@ -331,10 +321,6 @@ void run_rows(KernelContext& c, const ConvArgs& pa, const std::string& key, int6
   }
 }
 
-std::string rows_key(const KernelContext& c, const char* kind) {
-  return std::string(kind) + '|' + c.node.name + '|' + std::to_string(reinterpret_cast<uintptr_t>(&c.node)) + '|';
-}
-
 Tensor& alloc_rows_output(KernelContext& c, const ConvArgs& a) {
   Tensor& y = c.alloc_output(0, DType::Float32, {a.y_shape[0], a.y_shape[2], a.y_shape[3], a.y_shape[1]});
   if (!a.r.empty()) std::memcpy(y.raw(), a.r.raw(), a.r.bytes());  // the `sum` post-op adds it
@@ -345,7 +331,7 @@ void conv_pointwise(KernelContext& c, const ConvArgs& a) {
   const int64_t rows = a.y_shape[0] * a.y_shape[2] * a.y_shape[3];
   Tensor& y = alloc_rows_output(c, a);
   const float* X = a.x.data<float>();
-  run_rows(c, a, rows_key(c, "convrows"), rows, kMaxRows, y.data<float>(),
+  run_rows(c, a, dnn::node_id_key(c, "convrows"), rows, kMaxRows, y.data<float>(),
            [&](int64_t r0, int64_t, float*) { return X + r0 * a.c; });
 }
 
@@ -355,7 +341,7 @@ void conv_patches(KernelContext& c, const ConvArgs& a) {
   const int64_t KH = w.k[1], KW = w.k[2], IH = w.in[1], IW = w.in[2];
   const int64_t K = (C * KH * KW + 15) / 16 * 16;  // zero-padded to oneDNN's channel block (its 1x1 NHWC kernels)
   // Weights [M, C, KH, KW] -> [M, KH, KW, C] + zeros (the patch order), once per node.
-  auto wt = std::static_pointer_cast<Tensor>(c.cache->get_or_create(rows_key(c, "convpatchw"), [&] {
+  auto wt = std::static_pointer_cast<Tensor>(c.cache->get_or_create(dnn::node_id_key(c, "convpatchw"), [&] {
     auto t = std::make_shared<Tensor>(DType::Float32, Shape{M, K, 1, 1});
     const float* W = a.w.data<float>();
     float* T = t->data<float>();
@@ -392,7 +378,7 @@ void conv_patches(KernelContext& c, const ConvArgs& a) {
     }
     return static_cast<const float*>(buf);
   };
-  run_rows(c, pa, rows_key(c, "convpatch"), a.y_shape[0] * OH * OW, kMaxPatchRows, y.data<float>(), gather);
+  run_rows(c, pa, dnn::node_id_key(c, "convpatch"), a.y_shape[0] * OH * OW, kMaxPatchRows, y.data<float>(), gather);
 }
 
 void conv_fast(KernelContext& c) {

@@ -95,6 +95,18 @@ bool shape_recurs(const KernelContext& c, int times) {
   return ++*n >= times;
 }
 
+bool rows_enabled() {
+  static const bool on = [] {
+    const char* e = std::getenv("PPOCR_CONV_ROWS");
+    return !(e && std::string(e) == "0");
+  }();
+  return on;
+}
+
+std::string node_id_key(const KernelContext& c, const char* kind) {
+  return std::string(kind) + '|' + c.node.name + '|' + std::to_string(reinterpret_cast<uintptr_t>(&c.node)) + '|';
+}
+
 std::string desc_key(const dnnl::memory::desc& d) {
   static const char* hex = "0123456789abcdef";
   const auto* bytes = reinterpret_cast<const unsigned char*>(&d.data);

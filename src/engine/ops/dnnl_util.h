@@ -39,6 +39,25 @@ inline dnnl::memory wrap(const dnnl::memory::desc& md, const Tensor& t) {
 // (conv.cpp, matmul.cpp: chunks of rows) make one only for shapes that recur. True without a cache.
 bool shape_recurs(const KernelContext& c, int times = 3);
 
+// Chunks of rows (conv.cpp, matmul.cpp): products of [rows, K] by a constant [K, N] run as chunks of 2^k rows,
+// kMinRows..max_rows, one cached primitive per chunk size and node. PPOCR_CONV_ROWS=0 turns them off.
+constexpr int64_t kMinRows = 16, kMaxRows = 8192;
+bool rows_enabled();
+// Calls fn(r0, n) for the chunks of 2^k rows (largest first) covering rows; returns the rows covered (the
+// rest, fewer than kMinRows, is the caller's padded tail).
+template <class Fn>
+int64_t for_row_chunks(int64_t rows, int64_t max_rows, Fn fn) {
+  int64_t done = 0;
+  for (int64_t n = max_rows; n >= kMinRows; n /= 2)
+    while (rows - done >= n) {
+      fn(done, n);
+      done += n;
+    }
+  return done;
+}
+// Cache-key prefix naming a node (not its input shapes): "kind|name|address|".
+std::string node_id_key(const KernelContext& c, const char* kind);
+
 // Text naming a memory descriptor exactly (its bytes in hex), for cache keys.
 std::string desc_key(const dnnl::memory::desc& d);
 

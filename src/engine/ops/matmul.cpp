@@ -160,14 +160,11 @@ std::shared_ptr<MatMulPrim> make_matmul(const MatMulArgs& r, bool const_b, const
 // (conv.cpp), it runs in chunks of 2^k rows with one cached primitive per chunk size and node, so that a new
 // shape of A (each recognition crop width) makes no new primitive; B is packed once per node and layout. A
 // shape that recurs gets its own primitive (dnn::shape_recurs).
-constexpr int64_t kMinRows = 16, kMaxRows = 8192;
+using dnn::kMaxRows;
+using dnn::kMinRows;
 
 bool rows_path(const MatMulArgs& r, bool const_b) {
-  static const bool on = [] {
-    const char* e = std::getenv("PPOCR_CONV_ROWS");  // "0": one primitive per shape (experiments)
-    return !(e && std::string(e) == "0");
-  }();
-  if (!on || !const_b || (!r.bias.empty() && !row_bias(r))) return false;
+  if (!dnn::rows_enabled() || !const_b || (!r.bias.empty() && !row_bias(r))) return false;
   for (size_t i = 0; i + 2 < r.b3.size(); ++i)
     if (r.b3[i] != 1) return false;
   return r.a.numel() / r.k >= kMinRows;
@@ -175,7 +172,7 @@ bool rows_path(const MatMulArgs& r, bool const_b) {
 
 void matmul_rows(KernelContext& c, const MatMulArgs& r) {
   const int64_t rows = r.a.numel() / r.k, K = r.k, N = r.n;
-  const std::string key = "matmulrows|" + c.node.name + '|' + std::to_string(reinterpret_cast<uintptr_t>(&c.node)) + '|';
+  const std::string key = dnn::node_id_key(c, "matmulrows");
   MatMulArgs pr = r;
   pr.b3 = {K, N};
   if (!r.bias.empty()) pr.bias = r.bias.reshaped({N});
@@ -195,12 +192,8 @@ void matmul_rows(KernelContext& c, const MatMulArgs& r) {
   };
   const float* A = r.a.data<float>();
   float* Y = y.data<float>();
-  int64_t done = 0;
-  for (int64_t n = kMaxRows; n >= kMinRows; n /= 2)
-    while (rows - done >= n) {
-      run(n, A + done * K, Y + done * N);
-      done += n;
-    }
+  const int64_t done =
+      dnn::for_row_chunks(rows, kMaxRows, [&](int64_t r0, int64_t n) { run(n, A + r0 * K, Y + r0 * N); });
   if (done < rows) {
     const int64_t t = rows - done;
     Tensor ab(DType::Float32, {kMinRows, K}, c.pool), yb(DType::Float32, {kMinRows, N}, c.pool);
