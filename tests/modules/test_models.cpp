@@ -88,6 +88,31 @@ TEST(Models, RecognitionWidthBucketKeepsTexts) {
   EXPECT_THROW(TextRecognition(test::shared_path("models/onnx/PP-OCRv6_tiny_rec"), o), Error);
 }
 
+// PaddleOCR pads every batch to at least the model's width (3x48x320: 320 px), so a crop narrower than that is
+// read from the same tensor row alone or batched with other narrow crops: identical texts and scores. (Padding
+// only to the batch's widest crop, as an earlier version did, changes the inputs and some of the texts.)
+TEST(Models, RecognitionPadsNarrowBatchesToModelWidth) {
+  REQUIRE_SHARED("data/icdar2015_words/labels.txt");
+  REQUIRE_SHARED("models/onnx/PP-OCRv6_tiny_rec");
+  std::vector<cv::Mat> crops;
+  for (auto& [name, text] : word_labels(60)) {
+    cv::Mat m = cv::imread(test::shared_path("data/icdar2015_words/images/" + name));
+    if (!m.empty() && m.cols < 4 * m.rows) crops.push_back(m);  // all well under 320/48
+  }
+  ASSERT_GE(crops.size(), 12u);
+  TextRecognitionOptions o;
+  static_cast<ModuleOptions&>(o) = one_thread();
+  o.batch_size = 1;
+  auto alone = TextRecognition(test::shared_path("models/onnx/PP-OCRv6_tiny_rec"), o).predict(crops);
+  o.batch_size = 6;
+  auto batched = TextRecognition(test::shared_path("models/onnx/PP-OCRv6_tiny_rec"), o).predict(crops);
+  ASSERT_EQ(alone.size(), batched.size());
+  for (size_t i = 0; i < alone.size(); ++i) {
+    EXPECT_EQ(alone[i].rec_text, batched[i].rec_text) << i;
+    EXPECT_NEAR(alone[i].rec_score, batched[i].rec_score, 1e-4) << i;
+  }
+}
+
 TEST(Models, TextlineOrientationPaddleAndNcnn) {
   REQUIRE_SHARED("models/paddle/PP-LCNet_x0_25_textline_ori");
   REQUIRE_SHARED("models/ncnn/PP-LCNet_x1_0_textline_ori");

@@ -93,6 +93,14 @@ TEST(RecResize, KeepsAspectUpToBatchWidth) {
   EXPECT_EQ(rec_resize_norm(wide, s, 100.0).cols, 4800 > 3200 ? 3200 : 4800);
   EXPECT_EQ(rec_resize_norm(wide, s, 10.0).cols, 480);
   EXPECT_THROW(rec_resize_norm(cv::Mat(), s, 1.0), Error);
+  // The batch width: at least the model's 320, else H x the widest ratio; a crop that is not the widest
+  // is resized to ceil(H x its ratio) as in PaddleOCR's TextRecognizer (48 x 50/7 = 342.9 -> 343).
+  EXPECT_EQ(rec_batch_width(s, 320.0 / 48), 320);
+  EXPECT_EQ(rec_batch_width(s, 10.0), 480);
+  EXPECT_EQ(rec_batch_width(s, 100.0), 3200);
+  cv::Mat mid(7, 50, CV_8UC3, cv::Scalar::all(0));
+  EXPECT_EQ(rec_resize_norm(mid, s, 10.0).cols, 343);
+  EXPECT_EQ(rec_resize_norm(mid, s, 50.0 / 7).cols, 342);  // the widest: int(342.9)
 }
 
 TEST(RecResize, BatchIsPaddedWithZeros) {
@@ -115,6 +123,19 @@ TEST(Crop, AxisAlignedQuadEqualsSubImage) {
   cv::Mat diff;
   cv::absdiff(c(cv::Rect(2, 2, 96, 36)), img(cv::Rect(22, 32, 96, 36)), diff);
   EXPECT_LE(cv::norm(diff, cv::NORM_INF), 1.0);
+}
+
+// DB boxes may reach x = width / y = height; like PaddleOCR's clip_det_res, the crop first clamps the quad
+// to the last pixel centres, so such a box crops as the one ending at width - 1 / height - 1.
+TEST(Crop, QuadIsClampedToLastPixel) {
+  cv::Mat img(100, 200, CV_8UC3);
+  cv::randu(img, 0, 255);
+  Polygon edge = {{150, 60}, {200, 60}, {200, 100}, {150, 100}};
+  cv::Mat a = crop_text_line(img, edge);
+  cv::Mat b = rotate_crop(img, {{150, 60}, {199, 60}, {199, 99}, {150, 99}});
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_EQ(cv::norm(a, b, cv::NORM_INF), 0.0);
+  EXPECT_EQ(a.size(), cv::Size(49, 39));
 }
 
 TEST(Crop, TallCropIsTurned) {

@@ -32,8 +32,16 @@ cv::Mat crop_text_line(const cv::Mat& img, const Polygon& poly) {
   // A DB quad is already a minimum-area rectangle in reading order: crop it as
   // it is (PaddleOCR's TextSystem does; PaddleX 3.x re-fits a rectangle to the
   // rounded corners, which moves the crop by sub-pixel amounts and scored lower
-  // here, see docs/accuracy.md). Other polygons get their minimum-area box.
-  if (pts.size() == 4) return rotate_crop(img, pts);
+  // here, see docs/accuracy.md). Like TextSystem's clip_det_res, its corners are
+  // first clamped to the last pixel centre (DB boxes may reach x = width).
+  // Other polygons get their minimum-area box.
+  if (pts.size() == 4) {
+    for (auto& q : pts) {
+      q.x = std::clamp(q.x, 0.f, float(img.cols - 1));
+      q.y = std::clamp(q.y, 0.f, float(img.rows - 1));
+    }
+    return rotate_crop(img, pts);
+  }
   return rotate_crop(img, mini_box(pts, nullptr));
 }
 

@@ -83,14 +83,15 @@ std::vector<TextRecognitionResult> TextRecognition::predict(const std::vector<cv
   const double base = im.shape.w / double(im.shape.h);
   for (size_t beg = 0; beg < order.size(); beg += im.batch_size) {
     size_t end = std::min(order.size(), beg + im.batch_size);
+    // As PaddleOCR's TextRecognizer: the batch's widest aspect ratio (at least
+    // the model's W/H) sets the batch width; each crop is resized to
+    // ceil(H * its ratio), capped at that width, and zero-padded on the right.
+    double batch_ratio = base;
+    for (size_t k = beg; k < end; ++k) batch_ratio = std::max(batch_ratio, ratio[order[k]]);
     std::vector<cv::Mat> batch;
-    for (size_t k = beg; k < end; ++k)
-      batch.push_back(rec_resize_norm(imgs[order[k]], im.shape, std::max(base, ratio[order[k]])));
-    int width = 0;
-    if (im.width_bucket > 1) {
-      for (const auto& m : batch) width = std::max(width, m.cols);
-      width = (width + im.width_bucket - 1) / im.width_bucket * im.width_bucket;
-    }
+    for (size_t k = beg; k < end; ++k) batch.push_back(rec_resize_norm(imgs[order[k]], im.shape, batch_ratio));
+    int width = rec_batch_width(im.shape, batch_ratio);
+    if (im.width_bucket > 1) width = (width + im.width_bucket - 1) / im.width_bucket * im.width_bucket;
     engine::Tensor y = im.runner->run1(to_nchw_padded(batch, width));
     PPOCR_CHECK(y.rank() == 3 && y.dim(0) == static_cast<int64_t>(batch.size()),
                 "text recognition: unexpected model output ", y.desc());
