@@ -340,6 +340,53 @@ TEST(Fuse, SqueezeExcitationStaysNHWC) {
   EXPECT_GE(nhwc, 3) << "pointwise -> depthwise -> ChannelMul -> conv chain";
 }
 
+// NHWC flows through "pass-through" nodes (Concat on channels, MaxPool, Resize, Cast, elementwise Add) when
+// every producer and reader of their tensors can take it, as in PP-HGNet's stem (MaxPool + Concat) and a DB
+// neck (Resize + Add + Concat): same answers as the unoptimised graph, and those nodes run in NHWC.
+TEST(Fuse, StemAndNeckStayNHWCThroughPoolConcatResizeAdd) {
+  ensure_elementwise_ops();
+  for (const char* op : {"MaxPool", "Concat", "Resize", "Cast"})
+    if (!OpRegistry::get().find(op)) GTEST_SKIP() << op << " is not registered (onnx branch)";
+  Builder b;
+  int x = b.input({1, 3, 20, 18});
+  int a = b.node("Relu", {b.conv(x, 3, 8, 3)});
+  Attrs mp;  // PP-HGNet stem pool: 2x2, stride 1, padded right/bottom
+  mp.set("kernel_shape", std::vector<int64_t>{2, 2});
+  mp.set("strides", std::vector<int64_t>{1, 1});
+  mp.set("pads", std::vector<int64_t>{0, 0, 1, 1});
+  int p = b.node("MaxPool", {a}, mp);
+  Attrs cat;
+  cat.set("axis", int64_t{1});
+  int c = b.node("Concat", {p, b.conv(a, 8, 8, 3)}, cat);
+  Attrs down;
+  down.set("kernel_shape", std::vector<int64_t>{2, 2});
+  down.set("strides", std::vector<int64_t>{2, 2});
+  int r = b.conv(b.node("MaxPool", {c}, down), 16, 8, 3);  // [1,8,10,9]
+  const int roi = b.g.add_constant("roi", Tensor(DType::Float32, {0}));
+  const int scales = b.g.add_constant("scales", Tensor::from_vector<float>({4}, {1.f, 1.f, 2.f, 2.f}));
+  Attrs nearest, linear, cast;
+  nearest.set("mode", std::string("nearest"));
+  nearest.set("coordinate_transformation_mode", std::string("asymmetric"));
+  nearest.set("nearest_mode", std::string("floor"));
+  linear.set("mode", std::string("linear"));
+  cast.set("to", int64_t{1});
+  int up = b.node("Cast", {b.node("Resize", {b.node("Cast", {r}, cast), roi, scales}, nearest)}, cast);
+  int up2 = b.node("Resize", {r, roi, scales}, linear);
+  int e = b.node("Add", {up, b.node("Relu", {b.conv(a, 8, 8, 1)})});  // not a residual: the Conv has an activation
+  int out = b.conv(b.node("Concat", {e, up2}, cat), 16, 4, 3);
+  b.g.outputs = {out};
+  check_fusion(b.g, rnd({1, 3, 20, 18}, 5));
+  ModelOptions o;
+  auto model = Model::from_graph(b.g, o);
+  std::map<std::string, int> nhwc;
+  for (const Node& n : model->graph().nodes) nhwc[n.op] += n.attrs.s("layout", "") == "NHWC";
+  EXPECT_EQ(nhwc["MaxPool"], 2);
+  EXPECT_EQ(nhwc["Concat"], 2);
+  EXPECT_EQ(nhwc["Resize"], 2);
+  EXPECT_EQ(nhwc["Cast"], 2);
+  EXPECT_EQ(nhwc["Add"], 1);
+}
+
 // Convolutions of NHWC outputs run as chunks of rows with one primitive per chunk size (pointwise ones
 // directly, small stems on gathered patches): the same answers as the reference kernels on an unoptimised
 // graph, for many input shapes in one model (row counts below, between and above the chunk sizes), with a

@@ -1,4 +1,5 @@
-// Concat (along `axis`, all other dims equal) and Split (sizes from input 1,
+// Concat (along `axis`, all other dims equal; engine attribute layout = "NHWC":
+// 4-D inputs stored [N,H,W,C], concatenated on channels) and Split (sizes from input 1,
 // the `split` attribute, or equal parts over the outputs / num_outputs).
 #include <algorithm>
 #include <cstring>
@@ -14,7 +15,11 @@ void concat(KernelContext& c) {
   const Tensor& first = *ins[0];
   const int r = first.rank();
   if (r == 0) c.error("cannot concatenate scalars");
-  const int axis = norm_axis(c, c.node.attrs.i("axis", 0), r);
+  int axis = norm_axis(c, c.node.attrs.i("axis", 0), r);
+  if (c.node.attrs.s("layout", "NCHW") == "NHWC") {  // channel concat of [N,H,W,C] tensors (assign_conv_layouts)
+    if (r != 4 || axis != 1) c.error("NHWC Concat needs 4-D inputs and axis 1");
+    axis = 3;
+  }
   Shape os = first.shape();
   os[axis] = 0;
   std::vector<Tensor> conv(ins.size());

@@ -1,5 +1,6 @@
 #include "engine/ops/pool_util.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "engine/ops/dnnl_util.h"
@@ -14,16 +15,23 @@ struct PoolArgs {
   Shape y_shape;
   bool include_pad = false;
   int storage_order = 0;
+  bool nhwc = false;
 };
 
+// Engine attribute layout = "NHWC" (assign_conv_layouts, MaxPool only): X and Y
+// are 4-D tensors stored [N,H,W,C]; p.w and p.y_shape stay the logical NCHW ones.
 PoolArgs pool_args(const KernelContext& c, PoolKind kind) {
   PoolArgs p;
   p.x = f32_input(c, 0);
+  p.nhwc = c.node.attrs.s("layout", "NCHW") == "NHWC";
+  if (p.nhwc && (p.x.rank() != 4 || kind != PoolKind::Max || c.outputs.size() > 1))
+    c.error("NHWC pooling needs a 4-D X, MaxPool and no Indices output");
   if (p.x.rank() < 3 || p.x.rank() > 5) c.error("X must have rank 3..5, got " + p.x.desc());
   auto ks = c.node.attrs.ints("kernel_shape", {});
   if (ks.empty()) c.error("kernel_shape is required");
-  p.w = forward_window(c, p.x.shape(), ks, c.node.attrs.i("ceil_mode", 0) != 0);
-  p.y_shape = window_shape(p.x.dim(0), p.x.dim(1), p.w);
+  const Shape xs = p.nhwc ? Shape{p.x.dim(0), p.x.dim(3), p.x.dim(1), p.x.dim(2)} : p.x.shape();
+  p.w = forward_window(c, xs, ks, c.node.attrs.i("ceil_mode", 0) != 0);
+  p.y_shape = window_shape(xs[0], xs[1], p.w);
   p.include_pad = kind == PoolKind::Avg && c.node.attrs.i("count_include_pad", 0) != 0;
   p.storage_order = static_cast<int>(c.node.attrs.i("storage_order", 0));
   return p;
@@ -34,6 +42,7 @@ PoolArgs pool_args(const KernelContext& c, PoolKind kind) {
 void pool_ref(KernelContext& c, PoolKind kind) {
   const DType dt = c.in(0).dtype();
   PoolArgs p = pool_args(c, kind);
+  if (p.nhwc) p.x = nhwc_to_nchw(p.x, c.pool);
   const Window& w = p.w;
   Tensor& y = c.alloc_output(0, DType::Float32, p.y_shape);
   const bool want_idx = kind == PoolKind::Max && c.outputs.size() > 1;
@@ -82,6 +91,7 @@ void pool_ref(KernelContext& c, PoolKind kind) {
           }
         }
   }
+  if (p.nhwc) c.outputs[0] = nchw_to_nhwc(c.outputs[0], c.pool);
   restore_dtype(c, dt);
 }
 
@@ -156,6 +166,35 @@ void pool_direct(KernelContext& c, PoolKind kind, const PoolArgs& p) {
   }
 }
 
+// Direct 2-D max pooling of an NHWC tensor: for each output pixel, the
+// elementwise max of the C-vectors of its taps inside the input.
+void max_pool_nhwc(KernelContext& c, const PoolArgs& p) {
+  const Window& w = p.w;
+  const int64_t N = p.x.dim(0), H = w.in[1], W = w.in[2], C = p.x.dim(3), OH = w.out[1], OW = w.out[2];
+  Tensor& y = c.alloc_output(0, DType::Float32, {N, OH, OW, C});
+  const float* X = p.x.data<float>();
+  float* Y = y.data<float>();
+  const float lowest = -std::numeric_limits<float>::infinity();
+#pragma omp parallel for collapse(2) schedule(static)
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t oh = 0; oh < OH; ++oh)
+      for (int64_t ow = 0; ow < OW; ++ow) {
+        float* out = Y + ((n * OH + oh) * OW + ow) * C;
+        for (int64_t k = 0; k < C; ++k) out[k] = lowest;
+        for (int64_t kh = 0; kh < w.k[1]; ++kh) {
+          const int64_t ih = oh * w.s[1] - w.pb[1] + kh * w.d[1];
+          if (ih < 0 || ih >= H) continue;
+          for (int64_t kw = 0; kw < w.k[2]; ++kw) {
+            const int64_t iw = ow * w.s[2] - w.pb[2] + kw * w.d[2];
+            if (iw < 0 || iw >= W) continue;
+            const float* in = X + ((n * H + ih) * W + iw) * C;
+#pragma omp simd
+            for (int64_t k = 0; k < C; ++k) out[k] = std::max(out[k], in[k]);
+          }
+        }
+      }
+}
+
 struct PoolPrim {
   dnnl::pooling_v2_forward prim;
   dnnl::memory::desc src, dst, scratch;
@@ -167,6 +206,10 @@ void pool_fast(KernelContext& c, PoolKind kind) {
   if (kind == PoolKind::Max && c.outputs.size() > 1) return pool_ref(c, kind);
   PoolArgs p = pool_args(c, kind);
   const Window& w = p.w;
+  if (p.nhwc) {
+    max_pool_nhwc(c, p);
+    return restore_dtype(c, dt);
+  }
   if (w.nsp <= 2) {
     pool_direct(c, kind, p);
     return restore_dtype(c, dt);

@@ -5,7 +5,9 @@
 // align_corners, asymmetric, tf_half_pixel_for_nn, tf_crop_and_resize,
 // half_pixel_symmetric. The reference resizes one axis at a time (the
 // interpolations are separable); the fast kernel does the last two axes of
-// a float tensor in one pass.
+// a float tensor in one pass. Engine attribute layout = "NHWC" (set by
+// assign_conv_layouts): X is 4-D stored [N,H,W,C]; roi/scales/sizes still name
+// the N, C, H, W axes.
 #include <algorithm>
 #include <cmath>
 
@@ -38,6 +40,10 @@ Params make_params(const KernelContext& c, const Tensor& x) {
   if (policy != "stretch") c.error("keep_aspect_ratio_policy '" + policy + "' is not supported");
   const int r = x.rank();
   std::vector<int64_t> axes = at.ints("axes");
+  if (at.s("layout", "NCHW") == "NHWC") {  // X stored [N,H,W,C]: roi/scales/sizes name N, C, H, W
+    if (r != 4 || !axes.empty()) c.error("NHWC Resize needs a 4-D X and no axes attribute");
+    axes = {0, 3, 1, 2};
+  }
   if (axes.empty())
     for (int i = 0; i < r; ++i) axes.push_back(i);
   for (auto& a : axes) a = norm_axis(c, a, r);
@@ -226,6 +232,41 @@ void resize_ref(KernelContext& c) {
   c.outputs[0] = x.cast(orig).clone();
 }
 
+// NHWC (layout attribute, 4-D): one pass over H and W moving whole C-vectors.
+void resize_nhwc(KernelContext& c, const Params& p, const Tensor& x) {
+  if (p.out[0] != x.dim(0) || p.out[3] != x.dim(3)) return resize_ref(c);
+  const int64_t N = x.dim(0), ih = x.dim(1), iw = x.dim(2), C = x.dim(3), oh = p.out[1], ow = p.out[2];
+  Taps ty = make_taps(p, 1, ih, oh), tx = make_taps(p, 2, iw, ow);
+  Tensor& o = c.alloc_output(0, DType::Float32, p.out);
+  const float* px = x.data<float>();
+  float* po = o.data<float>();
+  const int n = ty.n;
+#pragma omp parallel for collapse(2) if (o.numel() >= (1 << 15))
+  for (int64_t b = 0; b < N; ++b)
+    for (int64_t y = 0; y < oh; ++y) {
+      const float* src = px + b * ih * iw * C;
+      float* dst = po + (b * oh + y) * ow * C;
+      if (n == 1) {
+        const float* row = src + ty.idx[y] * iw * C;
+        for (int64_t xo = 0; xo < ow; ++xo) std::copy_n(row + tx.idx[xo] * C, C, dst + xo * C);
+      } else {
+        const float* r0 = src + ty.idx[2 * y] * iw * C;
+        const float* r1 = src + ty.idx[2 * y + 1] * iw * C;
+        const float wy0 = ty.w[2 * y], wy1 = ty.w[2 * y + 1];
+        for (int64_t xo = 0; xo < ow; ++xo) {
+          const float* a0 = r0 + tx.idx[2 * xo] * C;
+          const float* a1 = r0 + tx.idx[2 * xo + 1] * C;
+          const float* b0 = r1 + tx.idx[2 * xo] * C;
+          const float* b1 = r1 + tx.idx[2 * xo + 1] * C;
+          const float wx0 = tx.w[2 * xo], wx1 = tx.w[2 * xo + 1];
+          float* d = dst + xo * C;
+#pragma omp simd
+          for (int64_t k = 0; k < C; ++k) d[k] = wy0 * (wx0 * a0[k] + wx1 * a1[k]) + wy1 * (wx0 * b0[k] + wx1 * b1[k]);
+        }
+      }
+    }
+}
+
 // One pass over the last two axes (nearest or linear), the common NCHW case.
 void resize_fast(KernelContext& c) {
   const Tensor& x = c.in(0);
@@ -234,6 +275,7 @@ void resize_fast(KernelContext& c) {
       c.node.attrs.s("coordinate_transformation_mode", "half_pixel") == "tf_crop_and_resize")
     return resize_ref(c);
   Params p = make_params(c, x);
+  if (c.node.attrs.s("layout", "NCHW") == "NHWC") return resize_nhwc(c, p, x);
   for (int a = 0; a < r - 2; ++a)
     if (p.out[a] != x.dim(a)) return resize_ref(c);
   const int64_t ih = x.dim(r - 2), iw = x.dim(r - 1), oh = p.out[r - 2], ow = p.out[r - 1];

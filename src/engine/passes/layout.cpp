@@ -4,9 +4,16 @@
 //  1. ReduceMean over axes {2,3} (keepdims) of a Conv output -> GlobalAveragePool.
 //  2. The Mul of a squeeze-and-excitation block, X * S with S computed by 1x1
 //     Convs from GlobalAveragePool(...) and having X's channel count -> ChannelMul.
-//  3. A tensor produced by a 2-D Conv or ChannelMul and read only by 2-D Convs
-//     (as X or residual R), ChannelMul (as X) and GlobalAveragePool is stored
-//     [N,H,W,C]; the nodes get x_layout / r_layout / y_layout = "NHWC".
+//  3. Candidates for NHWC storage ([N,H,W,C]) are the outputs of 2-D Convs,
+//     ChannelMul and "pass-through" nodes: Concat on the channel axis, 2-D
+//     MaxPool, 4-D Resize, elementwise Add/Sub/Mul/Div and Cast to float. A
+//     candidate is dropped while it is a graph output or has a reader that cannot
+//     take NHWC at that input (readers that can: 2-D Conv as X or residual R,
+//     ChannelMul as X, GlobalAveragePool, pass-through nodes), and a pass-through
+//     node keeps NHWC only if all its activation inputs and its output do (it
+//     computes in one layout). Repeated until nothing changes; the survivors get
+//     x_layout / r_layout / y_layout = "NHWC" (Conv, ChannelMul, GAP) or
+//     layout = "NHWC" (pass-through nodes).
 // Every other operator keeps seeing NCHW. PPOCR_NHWC=0 disables the pass.
 #include <cstdlib>
 #include <string>
@@ -88,6 +95,37 @@ void se_mul_to_channel_mul(Graph& g, const std::vector<int>& prod) {
   }
 }
 
+// Nodes that compute the same way in NHWC as in NCHW once their inputs and
+// output all are NHWC (their kernels read the `layout` attribute).
+bool pass_through(const Graph& g, const Node& n) {
+  if (n.outputs.size() != 1 || n.inputs.empty()) return false;
+  for (int v : n.inputs)
+    if (v < 0) return false;
+  if (n.op == "Add" || n.op == "Sub" || n.op == "Mul" || n.op == "Div") {
+    if (n.inputs.size() != 2) return false;
+    for (int v : n.inputs)
+      if (g.values[v].is_constant()) return false;  // a constant would broadcast along NCHW axes
+    return true;
+  }
+  if (n.op == "Cast") return n.inputs.size() == 1 && n.attrs.i("to", 0) == 1;  // to FLOAT
+  if (n.op == "Concat") {
+    const int64_t axis = n.attrs.i("axis", 0);
+    return axis == 1 || axis == -3;
+  }
+  if (n.op == "MaxPool")
+    return n.inputs.size() == 1 && n.attrs.ints("kernel_shape", {}).size() == 2 &&
+           n.attrs.i("storage_order", 0) == 0;
+  if (n.op == "Resize") {
+    const std::string mode = n.attrs.s("mode", "nearest");
+    return !n.attrs.has("axes") && (mode == "nearest" || mode == "linear") &&
+           n.attrs.s("coordinate_transformation_mode", "half_pixel") != "tf_crop_and_resize";
+  }
+  return false;
+}
+
+// Inputs of a pass-through node that carry activations (Resize: X only).
+size_t activation_inputs(const Node& n) { return n.op == "Resize" ? 1 : n.inputs.size(); }
+
 }  // namespace
 
 void assign_conv_layouts(Graph& g) {
@@ -103,20 +141,54 @@ void assign_conv_layouts(Graph& g) {
       if (g.nodes[i].inputs[k] >= 0) uses[g.nodes[i].inputs[k]].push_back({static_cast<int>(i), static_cast<int>(k)});
   std::vector<char> is_output(g.values.size(), 0);
   for (int o : g.outputs) is_output[o] = 1;
-  auto reader_ok = [&](const Node& r, int k) {
+  std::vector<char> through(g.nodes.size(), 0);
+  for (size_t i = 0; i < g.nodes.size(); ++i) through[i] = pass_through(g, g.nodes[i]);
+  auto reader_ok = [&](int ni, int k) {
+    const Node& r = g.nodes[ni];
     if (conv2d(g, r)) return k == 0 || k == 3;
     if (r.op == "ChannelMul" || r.op == "GlobalAveragePool") return k == 0;
-    return false;
+    return through[ni] && static_cast<size_t>(k) < activation_inputs(r);
   };
-  for (Node& p : g.nodes) {
-    if (!conv2d(g, p) && p.op != "ChannelMul") continue;
-    const int v = p.outputs[0];
-    if (is_output[v] || uses[v].empty()) continue;
-    bool ok = true;
-    for (auto [ni, k] : uses[v]) ok = ok && reader_ok(g.nodes[ni], k);
-    if (!ok) continue;
-    p.attrs.set("y_layout", std::string("NHWC"));
-    for (auto [ni, k] : uses[v]) g.nodes[ni].attrs.set(k == 3 ? "r_layout" : "x_layout", std::string("NHWC"));
+
+  // Candidate values, then drop until stable.
+  std::vector<char> nhwc(g.values.size(), 0);
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& n = g.nodes[i];
+    if (conv2d(g, n) || n.op == "ChannelMul" || through[i]) nhwc[n.outputs[0]] = 1;
+  }
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t v = 0; v < g.values.size(); ++v) {
+      if (!nhwc[v]) continue;
+      bool ok = !is_output[v] && !uses[v].empty();
+      for (auto [ni, k] : uses[v]) ok = ok && reader_ok(ni, k);
+      if (!ok) nhwc[v] = 0, changed = true;
+    }
+    for (size_t i = 0; i < g.nodes.size(); ++i) {
+      if (!through[i]) continue;
+      const Node& n = g.nodes[i];
+      bool all = nhwc[n.outputs[0]];
+      for (size_t k = 0; k < activation_inputs(n); ++k) all = all && nhwc[n.inputs[k]];
+      if (all) continue;
+      if (nhwc[n.outputs[0]]) nhwc[n.outputs[0]] = 0, changed = true;
+      for (size_t k = 0; k < activation_inputs(n); ++k)
+        if (nhwc[n.inputs[k]]) nhwc[n.inputs[k]] = 0, changed = true;
+    }
+  }
+
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    Node& n = g.nodes[i];
+    if (through[i]) {
+      if (nhwc[n.outputs[0]]) n.attrs.set("layout", std::string("NHWC"));
+      continue;
+    }
+    if ((conv2d(g, n) || n.op == "ChannelMul") && nhwc[n.outputs[0]]) n.attrs.set("y_layout", std::string("NHWC"));
+    if (conv2d(g, n) || n.op == "ChannelMul" || n.op == "GlobalAveragePool")
+      for (size_t k = 0; k < n.inputs.size(); ++k) {
+        const int v = n.inputs[k];
+        if (v < 0 || !nhwc[v] || !reader_ok(static_cast<int>(i), static_cast<int>(k))) continue;
+        n.attrs.set(k == 3 ? "r_layout" : "x_layout", std::string("NHWC"));
+      }
   }
 }
 
