@@ -387,6 +387,32 @@ TEST(Fuse, StemAndNeckStayNHWCThroughPoolConcatResizeAdd) {
   EXPECT_EQ(nhwc["Add"], 1);
 }
 
+// A DB head: Conv -> ConvTranspose (kernel = stride 2) + Relu -> ConvTranspose + Sigmoid. The up-sampling
+// ConvTransposes read NHWC and run as chunked matmuls + scatter (2257 input pixels: chunks of 2048, 128, 64,
+// 16 and a padded tail); the first also writes NHWC. Same answers as the unoptimised graph.
+TEST(Fuse, UpsamplingConvTransposeRunsNHWC) {
+  ensure_elementwise_ops();
+  Builder b;
+  int x = b.input({1, 4, 37, 61});
+  int h = b.node("Relu", {b.conv(x, 4, 12, 3)});
+  Attrs up;
+  up.set("strides", std::vector<int64_t>{2, 2});
+  int d1 = b.node("Relu", {b.node("ConvTranspose", {h, b.constant({12, 6, 2, 2}), b.constant({6})}, up)});
+  int d2 = b.node("Sigmoid", {b.node("ConvTranspose", {d1, b.constant({6, 1, 2, 2}), b.constant({1})}, up)});
+  b.g.outputs = {d2};
+  check_fusion(b.g, rnd({1, 4, 37, 61}, 9));
+  ModelOptions o;
+  auto model = Model::from_graph(b.g, o);
+  int x_nhwc = 0, y_nhwc = 0;
+  for (const Node& n : model->graph().nodes)
+    if (n.op == "ConvTranspose") {
+      x_nhwc += n.attrs.s("x_layout", "") == "NHWC";
+      y_nhwc += n.attrs.s("y_layout", "") == "NHWC";
+    }
+  EXPECT_EQ(x_nhwc, 2);
+  EXPECT_EQ(y_nhwc, 1);  // the last one writes the graph output: NCHW
+}
+
 // Convolutions of NHWC outputs run as chunks of rows with one primitive per chunk size (pointwise ones
 // directly, small stems on gathered patches): the same answers as the reference kernels on an unoptimised
 // graph, for many input shapes in one model (row counts below, between and above the chunk sizes), with a

@@ -1,10 +1,13 @@
 // ConvTranspose (ONNX opset 17: groups, dilations, strides, pads, auto_pad,
 // output_padding, output_shape; 1-D..3-D) plus the fused activation
 // attributes of Conv (docs/engine.md): Y = act(convT(X, W) + B).
-// W is [C, M/group, k...]. Reference: scatter loop; fast: cached oneDNN deconvolution.
+// W is [C, M/group, k...]. Reference: scatter loop; fast: cached oneDNN deconvolution,
+// GEMM + scatter when kernel == stride. Engine attributes x_layout / y_layout =
+// "NHWC" (assign_conv_layouts): X / Y are 4-D tensors stored [N,H,W,C].
 #include <cstring>
 
 #include "engine/ops/dnnl_util.h"
+#include "engine/ops/fast_math.h"
 #include "engine/ops/nn_util.h"
 
 namespace ppocr::engine {
@@ -15,15 +18,25 @@ struct DeconvArgs {
   int64_t n = 0, c = 0, m = 0, group = 1;
   nn::Window win;
   nn::Epilogue epi;
-  Shape y_shape;
+  Shape y_shape;              // logical NCHW
+  bool x_nhwc = false, y_nhwc = false;  // engine layout attributes (assign_conv_layouts)
 };
+
+bool layout_attr(const KernelContext& c, const char* name) {
+  const std::string v = c.node.attrs.s(name, "NCHW");
+  if (v != "NCHW" && v != "NHWC") c.error(std::string(name) + " must be NCHW or NHWC, got " + v);
+  return v == "NHWC";
+}
 
 DeconvArgs deconv_args(const KernelContext& c) {
   DeconvArgs a;
   a.x = nn::f32_input(c, 0);
   a.w = nn::f32_input(c, 1);
   if (c.has_input(2)) a.b = nn::f32_input(c, 2);
-  const Shape& xs = a.x.shape();
+  a.x_nhwc = layout_attr(c, "x_layout");
+  a.y_nhwc = layout_attr(c, "y_layout");
+  if ((a.x_nhwc || a.y_nhwc) && a.x.rank() != 4) c.error("NHWC layout needs a 4-D X, got " + a.x.desc());
+  const Shape xs = a.x_nhwc ? Shape{a.x.dim(0), a.x.dim(3), a.x.dim(1), a.x.dim(2)} : a.x.shape();
   const Shape& ws = a.w.shape();
   if (xs.size() < 3 || xs.size() > 5) c.error("X must have rank 3..5, got " + a.x.desc());
   if (ws.size() != xs.size()) c.error("W rank must match X: X " + a.x.desc() + ", W " + a.w.desc());
@@ -46,6 +59,7 @@ DeconvArgs deconv_args(const KernelContext& c) {
 void deconv_ref(KernelContext& c) {
   const DType dt = c.in(0).dtype();
   DeconvArgs a = deconv_args(c);
+  if (a.x_nhwc) a.x = nn::nhwc_to_nchw(a.x, c.pool);
   const nn::Window& w = a.win;
   Tensor& y = c.alloc_output(0, DType::Float32, a.y_shape);
   const float* X = a.x.data<float>();
@@ -84,6 +98,7 @@ void deconv_ref(KernelContext& c) {
     }
     for (int64_t i = 0; i < out_sp; ++i) out[i] = nn::apply_act(a.epi, out[i]);
   }
+  if (a.y_nhwc) c.outputs[0] = nn::nchw_to_nhwc(c.outputs[0], c.pool);
   nn::restore_dtype(c, dt);
 }
 
@@ -230,6 +245,136 @@ void deconv_gemm(KernelContext& c, const DeconvArgs& a) {
   }
 }
 
+// NHWC X, group == 1 and kernel == stride: every input pixel p gives a KH x KW
+// block of output pixels, T[p, (kh, kw, m)] = X[p, :] x Wr[:, (kh, kw, m)] with
+// Wr the weights reordered once [C, KH, KW, M]. Computed as oneDNN matmuls over
+// chunks of 2^k input pixels (one cached primitive per chunk size, T stays in
+// cache), each chunk scattered to Y (NHWC: M-vectors; NCHW: single values) with
+// the bias; the activation runs over whole output rows once they are complete.
+struct ScatterDims {
+  int64_t H, W, KH, KW, OH, OW, M;
+  bool y_nhwc;
+};
+
+// T rows p0 .. p0 + rows - 1 (input pixels (n, ih, iw) in order) + bias to their
+// output blocks (n, ih*KH + kh, iw*KW + kw).
+__attribute__((target_clones("avx2", "default"))) void scatter_rows(const ScatterDims& d, const float* T, int64_t p0,
+                                                                     int64_t rows, const float* bias, float* Y) {
+  const int64_t M = d.M, NC = d.KH * d.KW * M, plane = d.OH * d.OW;
+  int64_t n = p0 / (d.H * d.W), ih = (p0 / d.W) % d.H, iw = p0 % d.W;  // divided once, then stepped
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* t = T + r * NC;
+    for (int64_t kh = 0; kh < d.KH; ++kh) {
+      const int64_t orow = (n * d.OH + ih * d.KH + kh) * d.OW + iw * d.KW;  // NHWC pixel index
+      for (int64_t kw = 0; kw < d.KW; ++kw) {
+        const float* src = t + (kh * d.KW + kw) * M;
+        if (d.y_nhwc) {
+          float* o = Y + (orow + kw) * M;
+#pragma omp simd
+          for (int64_t m = 0; m < M; ++m) o[m] = src[m] + bias[m];
+        } else {
+          float* o = Y + n * (M - 1) * plane + orow + kw;  // NCHW: (n * M + m) * plane + oh * OW + ow
+          for (int64_t m = 0; m < M; ++m) o[m * plane] = src[m] + bias[m];
+        }
+      }
+    }
+    if (++iw == d.W) {
+      iw = 0;
+      if (++ih == d.H) ih = 0, ++n;
+    }
+  }
+}
+
+__attribute__((target_clones("avx2", "default"))) void sigmoid_inplace(float* v, int64_t n) {
+#pragma omp simd
+  for (int64_t i = 0; i < n; ++i) v[i] = ops::fast_sigmoid(v[i]);
+}
+
+struct DeconvRows {
+  Tensor wr;  // [C, KH*KW*M]
+};
+
+void deconv_nhwc_gemm(KernelContext& c, const DeconvArgs& a) {
+  const nn::Window& w = a.win;
+  const int64_t H = w.in[1], Wd = w.in[2], KH = w.k[1], KW = w.k[2], OH = w.out[1], OW = w.out[2];
+  const int64_t C = a.c, M = a.m, KK = KH * KW, NC = KK * M, P = a.n * H * Wd;
+  auto make_w = [&]() -> std::shared_ptr<void> {
+    auto r = std::make_shared<DeconvRows>();
+    r->wr = Tensor(DType::Float32, {C, NC});
+    const float* W = a.w.data<float>();
+    float* D = r->wr.data<float>();
+    for (int64_t ci = 0; ci < C; ++ci)
+      for (int64_t m = 0; m < M; ++m)
+        for (int64_t q = 0; q < KK; ++q) D[ci * NC + q * M + m] = W[(ci * M + m) * KK + q];
+    return r;
+  };
+  const bool const_w = c.input_is_constant(1);
+  auto wr = std::static_pointer_cast<DeconvRows>(c.cache && const_w
+                                                     ? c.cache->get_or_create(dnn::node_id_key(c, "deconv_wr"), make_w)
+                                                     : make_w());
+  Tensor& y = c.alloc_output(0, DType::Float32, a.y_nhwc ? Shape{a.n, OH, OW, M} : a.y_shape);
+  const float* X = a.x.data<float>();
+  const float* B = a.b.empty() ? nullptr : a.b.data<float>();
+  float* Y = y.data<float>();
+  std::vector<float> bias(M, 0.f);
+  if (B) std::copy_n(B, M, bias.data());
+  const ScatterDims d{H, Wd, KH, KW, OH, OW, M, a.y_nhwc};
+  auto scatter = [&](const float* T, int64_t p0, int64_t rows) { scatter_rows(d, T, p0, rows, bias.data(), Y); };
+  // The activation, vectorised over the output rows of input rows [r0, r1) (rows counted over N*H), once
+  // they are complete.
+  auto act_run = [&](float* v, int64_t len) {
+    if (a.epi.act == nn::Act::Sigmoid && a.epi.post_scale == 1.f && a.epi.post_shift == 0.f) sigmoid_inplace(v, len);
+    else nn::apply_act_inplace_serial(a.epi, v, len);
+  };
+  auto activate = [&](int64_t r0, int64_t r1) {
+    if (a.epi.none()) return;
+    for (int64_t r = r0; r < r1; ++r) {
+      const int64_t n = r / H, oh = (r % H) * KH;
+      if (a.y_nhwc) {
+        act_run(Y + (n * OH + oh) * OW * M, KH * OW * M);
+      } else {
+        for (int64_t m = 0; m < M; ++m) act_run(Y + ((n * M + m) * OH + oh) * OW, KH * OW);
+      }
+    }
+  };
+  int64_t activated = 0;
+  constexpr int64_t kChunk = 1024;  // input pixels per matmul: T = kChunk x NC floats stays in L2
+  auto run_chunk = [&](const float* xs, float* t, int64_t rows) {
+    auto make = [&]() -> std::shared_ptr<void> {
+      auto g = std::make_shared<GemmPrim>();
+      g->wt = dnn::plain_desc({rows, C});
+      g->x = dnn::plain_desc({C, NC});
+      g->t = dnn::plain_desc({rows, NC});
+      dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(g->wt, g->x, g->t), dnn::make_attr(nn::Epilogue{}, false),
+                                      dnn::cpu());
+      g->prim = dnnl::matmul(pd);
+      g->scratch = pd.scratchpad_desc();
+      return g;
+    };
+    auto g = std::static_pointer_cast<GemmPrim>(
+        c.cache ? c.cache->get_or_create(dnn::node_id_key(c, "deconv_rows") + std::to_string(rows), make) : make());
+    dnn::execute(g->prim, g->scratch,
+                 {{DNNL_ARG_SRC, dnnl::memory(g->wt, dnn::cpu(), const_cast<float*>(xs))},
+                  {DNNL_ARG_WEIGHTS, dnnl::memory(g->x, dnn::cpu(), wr->wr.data<float>())},
+                  {DNNL_ARG_DST, dnnl::memory(g->t, dnn::cpu(), t)}});
+  };
+  Tensor t(DType::Float32, {std::min(P, kChunk) + dnn::kMinRows, NC}, c.pool);
+  const int64_t done = dnn::for_row_chunks(P, kChunk, [&](int64_t p0, int64_t rows) {
+    run_chunk(X + p0 * C, t.data<float>(), rows);
+    scatter(t.data<float>(), p0, rows);
+    activate(activated, (p0 + rows) / Wd);
+    activated = (p0 + rows) / Wd;
+  });
+  if (done < P) {  // the last few pixels: a zero-padded chunk of kMinRows
+    Tensor tail(DType::Float32, {dnn::kMinRows, C}, c.pool);
+    std::fill_n(tail.data<float>(), tail.numel(), 0.f);
+    std::copy_n(X + done * C, (P - done) * C, tail.data<float>());
+    run_chunk(tail.data<float>(), t.data<float>(), dnn::kMinRows);
+    scatter(t.data<float>(), done, P - done);
+  }
+  activate(activated, a.n * H);
+}
+
 void deconv_unpool(KernelContext& c, const DeconvArgs& a) {
   const nn::Window& w = a.win;
   Tensor& y = c.alloc_output(0, DType::Float32, a.y_shape);
@@ -279,16 +424,30 @@ void bias_act(const DeconvArgs& a, Tensor& y) {
   }
 }
 
+void deconv_nchw(KernelContext& c, const DeconvArgs& a);
+
 void deconv_fast(KernelContext& c) {
   const DType dt = c.in(0).dtype();
   DeconvArgs a = deconv_args(c);
+  if (a.x_nhwc && kernel_is_stride(a) && a.group == 1) {
+    deconv_nhwc_gemm(c, a);
+    return nn::restore_dtype(c, dt);
+  }
+  if (a.x_nhwc) a.x = nn::nhwc_to_nchw(a.x, c.pool);  // the paths below are NCHW
+  const bool y_nhwc = a.y_nhwc;
+  deconv_nchw(c, a);
+  if (y_nhwc) c.outputs[0] = nn::nchw_to_nhwc(c.outputs[0], c.pool);
+  nn::restore_dtype(c, dt);
+}
+
+void deconv_nchw(KernelContext& c, const DeconvArgs& a) {
   if (kernel_is_stride(a) && a.group == 1) {
     deconv_gemm(c, a);
-    return nn::restore_dtype(c, dt);
+    return;
   }
   if (kernel_is_stride(a) && a.m / a.group <= 4) {
     deconv_unpool(c, a);
-    return nn::restore_dtype(c, dt);
+    return;
   }
   const bool const_w = c.input_is_constant(1);
   std::shared_ptr<DeconvPrim> p;
@@ -321,7 +480,6 @@ void deconv_fast(KernelContext& c) {
   dnn::execute(p->prim, p->scratch, args);
   if (rdst) reorder(dst, dnn::wrap(p->plain_dst, y));
   bias_act(a, y);
-  nn::restore_dtype(c, dt);
 }
 
 }  // namespace

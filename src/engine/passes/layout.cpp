@@ -5,14 +5,15 @@
 //  2. The Mul of a squeeze-and-excitation block, X * S with S computed by 1x1
 //     Convs from GlobalAveragePool(...) and having X's channel count -> ChannelMul.
 //  3. Candidates for NHWC storage ([N,H,W,C]) are the outputs of 2-D Convs,
-//     ChannelMul and "pass-through" nodes: Concat on the channel axis, 2-D
+//     up-sampling ConvTransposes (kernel == stride), ChannelMul and "pass-through" nodes: Concat on the channel axis, 2-D
 //     MaxPool, 4-D Resize, elementwise Add/Sub/Mul/Div and Cast to float. A
 //     candidate is dropped while it is a graph output or has a reader that cannot
 //     take NHWC at that input (readers that can: 2-D Conv as X or residual R,
-//     ChannelMul as X, GlobalAveragePool, pass-through nodes), and a pass-through
+//     up-sampling ConvTranspose as X, ChannelMul as X, GlobalAveragePool,
+//     pass-through nodes), and a pass-through
 //     node keeps NHWC only if all its activation inputs and its output do (it
 //     computes in one layout). Repeated until nothing changes; the survivors get
-//     x_layout / r_layout / y_layout = "NHWC" (Conv, ChannelMul, GAP) or
+//     x_layout / r_layout / y_layout = "NHWC" (Conv, ConvTranspose, ChannelMul, GAP) or
 //     layout = "NHWC" (pass-through nodes).
 // Every other operator keeps seeing NCHW. PPOCR_NHWC=0 disables the pass.
 #include <cstdlib>
@@ -31,6 +32,22 @@ bool conv2d(const Graph& g, const Node& n) {
   if (n.op != "Conv" || n.inputs.size() < 2 || n.outputs.size() != 1) return false;
   const Tensor* w = const_of(g, n.inputs[1]);
   return w && w->rank() == 4;
+}
+
+// A 2-D ConvTranspose whose kernel equals its stride (no padding, dilation or
+// output padding, one group): the up-sampling of DB heads, which has an NHWC kernel.
+bool deconv_up2d(const Graph& g, const Node& n) {
+  if (n.op != "ConvTranspose" || n.inputs.size() < 2 || n.outputs.size() != 1) return false;
+  const Tensor* w = const_of(g, n.inputs[1]);
+  if (!w || w->rank() != 4 || n.attrs.i("group", 1) != 1 || n.attrs.has("output_shape")) return false;
+  if (n.attrs.s("auto_pad", "NOTSET") != "NOTSET") return false;
+  if (n.attrs.ints("strides", {1, 1}) != std::vector<int64_t>{w->dim(2), w->dim(3)}) return false;
+  for (const char* name : {"pads", "output_padding"})
+    for (int64_t v : n.attrs.ints(name, {}))
+      if (v != 0) return false;
+  for (int64_t d : n.attrs.ints("dilations", {}))
+    if (d != 1) return false;
+  return true;
 }
 
 int64_t conv_channels(const Graph& g, const Node& n) { return const_of(g, n.inputs[1])->dim(0); }
@@ -146,6 +163,7 @@ void assign_conv_layouts(Graph& g) {
   auto reader_ok = [&](int ni, int k) {
     const Node& r = g.nodes[ni];
     if (conv2d(g, r)) return k == 0 || k == 3;
+    if (deconv_up2d(g, r)) return k == 0;
     if (r.op == "ChannelMul" || r.op == "GlobalAveragePool") return k == 0;
     return through[ni] && static_cast<size_t>(k) < activation_inputs(r);
   };
@@ -154,7 +172,7 @@ void assign_conv_layouts(Graph& g) {
   std::vector<char> nhwc(g.values.size(), 0);
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& n = g.nodes[i];
-    if (conv2d(g, n) || n.op == "ChannelMul" || through[i]) nhwc[n.outputs[0]] = 1;
+    if (conv2d(g, n) || deconv_up2d(g, n) || n.op == "ChannelMul" || through[i]) nhwc[n.outputs[0]] = 1;
   }
   for (bool changed = true; changed;) {
     changed = false;
@@ -182,8 +200,9 @@ void assign_conv_layouts(Graph& g) {
       if (nhwc[n.outputs[0]]) n.attrs.set("layout", std::string("NHWC"));
       continue;
     }
-    if ((conv2d(g, n) || n.op == "ChannelMul") && nhwc[n.outputs[0]]) n.attrs.set("y_layout", std::string("NHWC"));
-    if (conv2d(g, n) || n.op == "ChannelMul" || n.op == "GlobalAveragePool")
+    const bool conv_like = conv2d(g, n) || deconv_up2d(g, n) || n.op == "ChannelMul";
+    if (conv_like && nhwc[n.outputs[0]]) n.attrs.set("y_layout", std::string("NHWC"));
+    if (conv_like || n.op == "GlobalAveragePool")
       for (size_t k = 0; k < n.inputs.size(); ++k) {
         const int v = n.inputs[k];
         if (v < 0 || !nhwc[v] || !reader_ok(static_cast<int>(i), static_cast<int>(k))) continue;
