@@ -340,6 +340,29 @@ TEST(Fuse, SqueezeExcitationStaysNHWC) {
   EXPECT_GE(nhwc, 3) << "pointwise -> depthwise -> ChannelMul -> conv chain";
 }
 
+// PP-OCRv3's residual SE: Add(X, X * S) becomes one ChannelMul with residual = 1 (Y = X * (S + 1)).
+TEST(Fuse, ResidualSqueezeExcitationIsOneChannelMul) {
+  ensure_elementwise_ops();
+  if (!OpRegistry::get().find("ReduceMean")) GTEST_SKIP() << "ReduceMean is not registered (onnx branch)";
+  Builder b;
+  int x = b.input({1, 8, 11, 9});
+  int y = b.conv(x, 8, 8, 3);
+  Attrs rm;
+  rm.set("axes", std::vector<int64_t>{2, 3});
+  int s = b.node("ReduceMean", {y}, rm);
+  s = b.node("Relu", {b.conv(s, 8, 2, 1)});
+  Attrs hs;
+  hs.set("alpha", 0.2f);
+  hs.set("beta", 0.5f);
+  s = b.node("HardSigmoid", {b.conv(s, 2, 8, 1)}, hs);
+  int z = b.node("Add", {y, b.node("Mul", {y, s})});
+  b.g.outputs = {b.conv(z, 8, 4, 3)};
+  auto h = check_fusion(b.g, rnd({1, 8, 11, 9}, 21));
+  EXPECT_EQ(h["ChannelMul"], 1);
+  EXPECT_EQ(h.count("Add"), 0u);
+  EXPECT_EQ(h.count("Mul"), 0u);
+}
+
 // NHWC flows through "pass-through" nodes (Concat on channels, MaxPool, Resize, Cast, elementwise Add) when
 // every producer and reader of their tensors can take it, as in PP-HGNet's stem (MaxPool + Concat) and a DB
 // neck (Resize + Add + Concat): same answers as the unoptimised graph, and those nodes run in NHWC.

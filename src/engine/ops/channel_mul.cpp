@@ -1,7 +1,8 @@
 // ChannelMul (engine op, made by assign_conv_layouts from the Mul of
 // squeeze-and-excitation blocks): Y = X * S with X [N,C,H,W] and S [N|1, C|1, 1, 1].
 // Attributes x_layout / y_layout ("NCHW" default, "NHWC": the tensor is stored
-// [N,H,W,C]) let X and Y live in the layout of the Convs around it.
+// [N,H,W,C]) let X and Y live in the layout of the Convs around it; residual = 1
+// (residual SE blocks, set by assign_conv_layouts) computes Y = X * S + X.
 #include "engine/ops/nn_util.h"
 
 namespace ppocr::engine {
@@ -25,6 +26,7 @@ void channel_mul(KernelContext& c) {
     c.error("S " + s.desc() + " must be [N or 1, C or 1, 1, 1] for X with N=" + std::to_string(N) +
             ", C=" + std::to_string(C));
   const int64_t sn = s.dim(0) == 1 ? 0 : s.dim(1), sc = s.dim(1) == 1 ? 0 : 1;
+  const float plus = c.node.attrs.i("residual", 0) != 0 ? 1.f : 0.f;  // Y = X * (S + plus)
   Tensor& y = c.alloc_output(0, DType::Float32, yn ? Shape{N, H, W, C} : Shape{N, C, H, W});
   const float* X = x.data<float>();
   const float* S = s.data<float>();
@@ -36,13 +38,13 @@ void channel_mul(KernelContext& c) {
         const float* sv = S + n * sn;
         const float* in = X + (n * HW + q) * C;
         float* out = Y + (n * HW + q) * C;
-        for (int64_t k = 0; k < C; ++k) out[k] = in[k] * sv[k * sc];
+        for (int64_t k = 0; k < C; ++k) out[k] = in[k] * (sv[k * sc] + plus);
       }
   } else if (!xn && !yn) {
 #pragma omp parallel for collapse(2) schedule(static)
     for (int64_t n = 0; n < N; ++n)
       for (int64_t k = 0; k < C; ++k) {
-        const float v = S[n * sn + k * sc];
+        const float v = S[n * sn + k * sc] + plus;
         const float* in = X + (n * C + k) * HW;
         float* out = Y + (n * C + k) * HW;
         for (int64_t q = 0; q < HW; ++q) out[q] = in[q] * v;
@@ -51,7 +53,7 @@ void channel_mul(KernelContext& c) {
 #pragma omp parallel for collapse(2) schedule(static)
     for (int64_t n = 0; n < N; ++n)
       for (int64_t k = 0; k < C; ++k) {
-        const float v = S[n * sn + k * sc];
+        const float v = S[n * sn + k * sc] + plus;
         for (int64_t q = 0; q < HW; ++q) {
           const int64_t a = (n * C + k) * HW + q, b = (n * HW + q) * C + k;  // NCHW, NHWC offsets
           if (xn) Y[a] = X[b] * v;

@@ -3,7 +3,8 @@
 // of reordering NCHW -> NHWC -> NCHW around every Conv (docs/engine.md, "Layouts").
 //  1. ReduceMean over axes {2,3} (keepdims) of a Conv output -> GlobalAveragePool.
 //  2. The Mul of a squeeze-and-excitation block, X * S with S computed by 1x1
-//     Convs from GlobalAveragePool(...) and having X's channel count -> ChannelMul.
+//     Convs from GlobalAveragePool(...) and having X's channel count -> ChannelMul;
+//     Add(X, ChannelMul(X, S)) -> ChannelMul with residual = 1 (Y = X * S + X).
 //  3. Candidates for NHWC storage ([N,H,W,C]) are the outputs of 2-D Convs,
 //     up-sampling ConvTransposes (kernel == stride), ChannelMul and "pass-through" nodes: Concat on the channel axis, 2-D
 //     MaxPool, 4-D Resize, elementwise Add/Sub/Mul/Div and Cast to float. A
@@ -16,6 +17,7 @@
 //     x_layout / r_layout / y_layout = "NHWC" (Conv, ConvTranspose, ChannelMul, GAP) or
 //     layout = "NHWC" (pass-through nodes).
 // Every other operator keeps seeing NCHW. PPOCR_NHWC=0 disables the pass.
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -112,6 +114,36 @@ void se_mul_to_channel_mul(Graph& g, const std::vector<int>& prod) {
   }
 }
 
+// Add(X, ChannelMul(X, S)) (the residual squeeze-and-excitation of PP-OCRv3's
+// RSE neck) -> ChannelMul(X, S) with residual = 1: Y = X * S + X in one pass.
+void se_residual_into_channel_mul(Graph& g) {
+  const std::vector<int> prod = g.producers();
+  std::vector<int> readers(g.values.size(), 0);
+  for (const Node& n : g.nodes)
+    for (int v : n.inputs)
+      if (v >= 0) ++readers[v];
+  for (int o : g.outputs) ++readers[o];
+  bool any = false;
+  for (Node& add : g.nodes) {
+    if (add.op != "Add" || add.inputs.size() != 2 || add.outputs.size() != 1) continue;
+    for (int k = 0; k < 2; ++k) {
+      const int x = add.inputs[k], m = add.inputs[1 - k];
+      if (x < 0 || m < 0 || prod[m] < 0 || readers[m] != 1) continue;
+      Node& cm = g.nodes[prod[m]];
+      if (cm.op != "ChannelMul" || cm.inputs[0] != x || cm.attrs.i("residual", 0) != 0) continue;
+      cm.attrs.set("residual", int64_t{1});
+      cm.outputs[0] = add.outputs[0];
+      add.op = "__se_residual_dead";
+      any = true;
+      break;
+    }
+  }
+  if (any)
+    g.nodes.erase(std::remove_if(g.nodes.begin(), g.nodes.end(),
+                                 [](const Node& n) { return n.op == "__se_residual_dead"; }),
+                  g.nodes.end());
+}
+
 // Nodes that compute the same way in NHWC as in NCHW once their inputs and
 // output all are NHWC (their kernels read the `layout` attribute).
 bool pass_through(const Graph& g, const Node& n) {
@@ -151,6 +183,8 @@ void assign_conv_layouts(Graph& g) {
   std::vector<int> prod = g.producers();
   reduce_mean_to_gap(g, prod);
   se_mul_to_channel_mul(g, prod);
+  se_residual_into_channel_mul(g);
+  prod = g.producers();
 
   std::vector<std::vector<std::pair<int, int>>> uses(g.values.size());  // (node, input index)
   for (size_t i = 0; i < g.nodes.size(); ++i)
