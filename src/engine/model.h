@@ -17,7 +17,7 @@ struct ModelOptions {
   int num_threads = 1;          // intra-op threads per run() call
   bool fast_kernels = true;     // false: plain C++ reference kernels only (--enable_mkldnn False)
   bool optimize = true;         // graph passes (folding, fusion)
-  size_t cache_capacity = 256;  // oneDNN primitive cache entries (per model)
+  size_t cache_capacity = 1024;  // oneDNN primitive cache entries (per model)
 };
 
 struct RunStats {

@@ -55,6 +55,7 @@ struct PrimitiveCache::Impl {
   std::mutex mu;
   std::list<std::pair<std::string, std::shared_ptr<void>>> lru;  // front = most recent
   std::unordered_map<std::string, decltype(lru)::iterator> index;
+  std::unordered_map<std::string, int> counts;
 };
 
 PrimitiveCache::PrimitiveCache(size_t capacity) : impl_(std::make_shared<Impl>()), cap_(capacity ? capacity : 1) {}
@@ -80,6 +81,12 @@ std::shared_ptr<void> PrimitiveCache::get_or_create(const std::string& key,
     impl_->lru.pop_back();
   }
   return obj;
+}
+
+int PrimitiveCache::count(const std::string& key) {
+  std::lock_guard<std::mutex> lk(impl_->mu);
+  if (impl_->counts.size() >= kMaxCounts && !impl_->counts.count(key)) impl_->counts.clear();
+  return ++impl_->counts[key];
 }
 
 size_t PrimitiveCache::size() const {

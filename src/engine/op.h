@@ -80,6 +80,10 @@ class PrimitiveCache {
                                       const std::function<std::shared_ptr<void>()>& make);
   size_t size() const;
   size_t capacity() const { return cap_; }
+  // Counts calls per key (node + shapes) and returns the new count. Kept apart from the LRU, so that making
+  // primitives cannot evict the counts (at most kMaxCounts keys; then they start again from zero).
+  int count(const std::string& key);
+  static constexpr size_t kMaxCounts = 1 << 16;
 
  private:
   struct Impl;

@@ -82,6 +82,16 @@ TEST(PrimitiveCache, EvictsLeastRecentlyUsed) {
   EXPECT_EQ(made, 4);
 }
 
+// Call counts (which decide when a shape gets its own primitive) survive any number of cached objects.
+TEST(PrimitiveCache, CountsAreNotEvicted) {
+  PrimitiveCache c(2);
+  EXPECT_EQ(c.count("conv|shape"), 1);
+  for (int i = 0; i < 10; ++i) c.get_or_create("p" + std::to_string(i), [] { return std::make_shared<int>(0); });
+  EXPECT_EQ(c.count("conv|shape"), 2);
+  EXPECT_EQ(c.count("other"), 1);
+  EXPECT_EQ(c.size(), 2u);
+}
+
 TEST(BufferPool, ReusesFreedBuffers) {
   auto pool = BufferPool::create();
   void* p1;
