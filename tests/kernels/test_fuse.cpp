@@ -2,6 +2,8 @@
 // optimised graph must compute what the unoptimised one does (reference and
 // fast kernels), and the fused nodes must be gone.
 #include <functional>
+#include <limits>
+#include <tuple>
 
 #include "engine/model.h"
 #include "engine/passes/passes.h"
@@ -363,6 +365,71 @@ TEST(Fuse, ResidualSqueezeExcitationIsOneChannelMul) {
   EXPECT_EQ(h.count("Mul"), 0u);
 }
 
+// QDQ models: FakeQuant computes exactly QuantizeLinear -> DequantizeLinear (round half to even, saturation,
+// NaN -> 0), and the pass turns activation Q/DQ pairs into it, with the BatchNormalization behind it as
+// per-channel Mul + Add, so the tensors between the Convs stay NHWC.
+TEST(Fuse, QdqPairsBecomeFakeQuantAndStayNHWC) {
+  ensure_elementwise_ops();
+  for (const char* op : {"QuantizeLinear", "DequantizeLinear", "FakeQuant", "BatchNormalization"})
+    if (!OpRegistry::get().find(op)) GTEST_SKIP() << op << " is not registered (onnx branch)";
+  // Kernel: ties, saturation and NaN, against the pair on the reference kernels.
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  Tensor x = Tensor::from_vector<float>({12}, {0.25f, 0.75f, -0.25f, 1.25f, -1.75f, 200.f, -200.f, nan, 0.f, 3.1f, -0.3f, 7.75f});
+  Tensor scale = Tensor::scalar_f32(0.5f);
+  for (auto [zt, zv, lo, hi] : {std::tuple<DType, int64_t, int64_t, int64_t>{DType::Int8, -3, -128, 127},
+                                {DType::UInt8, 128, 0, 255}}) {
+    Tensor zp = zt == DType::Int8 ? Tensor::from_vector<int8_t>({}, {static_cast<int8_t>(zv)})
+                                  : Tensor::from_vector<uint8_t>({}, {static_cast<uint8_t>(zv)});
+    Tensor want = run("DequantizeLinear", {}, {run("QuantizeLinear", {}, {x, scale, zp}, false)[0], scale, zp}, false)[0];
+    Attrs a;
+    a.set("scale", 0.5f);
+    a.set("zero_point", zv);
+    a.set("qmin", lo);
+    a.set("qmax", hi);
+    for (bool fast : {false, true}) {
+      Tensor got = run("FakeQuant", a, {x}, fast)[0];
+      for (int64_t i = 0; i < x.numel(); ++i) EXPECT_EQ(got.data<float>()[i], want.data<float>()[i]) << i << " fast " << fast;
+    }
+  }
+  // Graph: input Q/DQ -> Conv -> Q/DQ -> BatchNormalization -> Relu -> Conv.
+  Builder b;
+  int in = b.input({1, 4, 9, 7});
+  auto qdq = [&](int v, float sc, int64_t z) {
+    int s1 = b.g.add_constant("s" + std::to_string(b.seed), Tensor::scalar_f32(sc));
+    int z1 = b.g.add_constant("z" + std::to_string(b.seed++), Tensor::from_vector<uint8_t>({}, {static_cast<uint8_t>(z)}));
+    return b.node("DequantizeLinear", {b.node("QuantizeLinear", {v, s1, z1}), s1, z1});
+  };
+  int y = b.node("Relu", {b.bn(qdq(b.conv(qdq(in, 0.02f, 128), 4, 8, 3), 0.05f, 100), 8)});
+  b.g.outputs = {b.conv(y, 8, 4, 1)};
+  const Tensor xin = rnd({1, 4, 9, 7}, 4);
+  ModelOptions plain;
+  plain.optimize = false;
+  plain.fast_kernels = false;
+  Tensor want = Model::from_graph(b.g, plain)->run(std::vector<Tensor>{xin})[0];
+  ModelOptions o;
+  auto model = Model::from_graph(b.g, o);
+  Tensor got = model->run(std::vector<Tensor>{xin})[0];
+  ASSERT_EQ(got.shape(), want.shape());
+  // A Conv output within 1e-6 of a quantisation boundary may land in the next step (0.05) when the Conv
+  // kernels differ in the last bits: nearly every value agrees to 1e-4, none by more than a few steps.
+  int close = 0;
+  for (int64_t i = 0; i < got.numel(); ++i) {
+    const float d = std::fabs(got.data<float>()[i] - want.data<float>()[i]);
+    close += d <= 1e-4f;
+    EXPECT_LE(d, 0.5f) << i;
+  }
+  EXPECT_GE(close, got.numel() * 97 / 100);
+  std::map<std::string, int> ops, nhwc;
+  for (const Node& n : model->graph().nodes) {
+    ++ops[n.op];
+    nhwc[n.op] += n.attrs.s("layout", "") == "NHWC" || n.attrs.s("x_layout", "") == "NHWC";
+  }
+  EXPECT_EQ(ops["FakeQuant"], 2);
+  EXPECT_EQ(ops.count("QuantizeLinear") + ops.count("DequantizeLinear") + ops.count("BatchNormalization"), 0u);
+  EXPECT_EQ(nhwc["FakeQuant"], 1);  // the one between the Convs; the input's reads the NCHW graph input
+  EXPECT_EQ(nhwc["Conv"], 1);       // the second Conv reads NHWC
+}
+
 // NHWC flows through "pass-through" nodes (Concat on channels, MaxPool, Resize, Cast, elementwise Add) when
 // every producer and reader of their tensors can take it, as in PP-HGNet's stem (MaxPool + Concat) and a DB
 // neck (Resize + Add + Concat): same answers as the unoptimised graph, and those nodes run in NHWC.
@@ -411,7 +478,7 @@ TEST(Fuse, StemAndNeckStayNHWCThroughPoolConcatResizeAdd) {
 }
 
 // A DB head: Conv -> ConvTranspose (kernel = stride 2) + Relu -> ConvTranspose + Sigmoid. The up-sampling
-// ConvTransposes read NHWC and run as chunked matmuls + scatter (2257 input pixels: chunks of 2048, 128, 64,
+// ConvTransposes read NHWC and run as chunked matmuls + scatter (2257 input pixels: chunks of 1024 or 2048, 128, 64,
 // 16 and a padded tail); the first also writes NHWC. Same answers as the unoptimised graph.
 TEST(Fuse, UpsamplingConvTransposeRunsNHWC) {
   ensure_elementwise_ops();

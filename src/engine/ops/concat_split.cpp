@@ -41,6 +41,20 @@ void concat(KernelContext& c) {
   }
   Tensor& o = c.alloc_output(0, first.dtype(), os);
   if (o.numel() == 0) return;
+  if (axis == r - 1 && first.dtype() == DType::Float32 && os[axis] <= 256) {
+    // Concatenating short last-axis runs (NHWC channels): copy them inline, pixel by pixel, instead of one
+    // memcpy call per run.
+    const int64_t outer = o.numel() / os[axis];
+    float* dst = o.data<float>();
+    int64_t at = 0;
+    for (const Tensor* t : ins) {
+      const int64_t k = t->dim(axis);
+      const float* src = t->data<float>();
+      for (int64_t q = 0; q < outer; ++q) std::copy(src + q * k, src + (q + 1) * k, dst + q * os[axis] + at);
+      at += k;
+    }
+    return;
+  }
   const size_t es = dtype_size(first.dtype());
   int64_t outer = 1, inner = 1;
   for (int d = 0; d < axis; ++d) outer *= os[d];

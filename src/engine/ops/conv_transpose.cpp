@@ -338,7 +338,9 @@ void deconv_nhwc_gemm(KernelContext& c, const DeconvArgs& a) {
     }
   };
   int64_t activated = 0;
-  constexpr int64_t kChunk = 1024;  // input pixels per matmul: T = kChunk x NC floats stays in L2
+  // Input pixels per matmul: T (kChunk x NC floats, <= 256 KB) stays in L2.
+  int64_t kChunk = dnn::kMinRows;
+  while (kChunk * 2 * NC <= 65536 && kChunk * 2 <= dnn::kMaxRows) kChunk *= 2;
   auto run_chunk = [&](const float* xs, float* t, int64_t rows) {
     auto make = [&]() -> std::shared_ptr<void> {
       auto g = std::make_shared<GemmPrim>();

@@ -84,7 +84,59 @@ void dequantize(KernelContext& c) {
   else run(x.data<int32_t>());
 }
 
+// FakeQuant (engine op, made by fuse_fake_quant from a per-tensor QuantizeLinear
+// read only by a DequantizeLinear with the same scale and zero point):
+//   Y = (clamp(round_half_even(X / scale) + zero_point, qmin, qmax) - zero_point) * scale
+// exactly what the pair computes (NaN quantises to 0), in one pass and in fp32.
+// Elementwise, so any layout (the `layout` attribute is informational).
+struct FakeQuantArgs {
+  float scale, zp, lo, hi;
+};
+
+FakeQuantArgs fake_quant_args(const KernelContext& c) {
+  const auto& at = c.node.attrs;
+  FakeQuantArgs a{at.f("scale", 0.f), static_cast<float>(at.i("zero_point", 0)), static_cast<float>(at.i("qmin", 0)),
+                  static_cast<float>(at.i("qmax", 255))};
+  if (!(a.scale > 0.f) || !(a.lo <= a.zp && a.zp <= a.hi)) c.error("bad FakeQuant scale / zero point / range");
+  return a;
+}
+
+void fake_quant_ref(KernelContext& c) {
+  Tensor x = as_f32(c, c.in(0));
+  const FakeQuantArgs a = fake_quant_args(c);
+  Tensor& o = c.alloc_output(0, DType::Float32, x.shape());
+  const float* px = x.data<float>();
+  float* po = o.data<float>();
+  for (int64_t i = 0; i < x.numel(); ++i) {
+    const float v = std::nearbyint(px[i] / a.scale) + a.zp;
+    const float q = std::isnan(v) ? 0.f : std::min(a.hi, std::max(a.lo, v));
+    po[i] = (q - a.zp) * a.scale;
+  }
+}
+
+__attribute__((target_clones("avx2", "default"))) void fake_quant_loop(const float* x, float* y, int64_t n,
+                                                                        FakeQuantArgs a) {
+#pragma omp simd
+  for (int64_t i = 0; i < n; ++i) {
+    const float v = std::nearbyint(x[i] / a.scale) + a.zp;
+    const float q = v != v ? 0.f : (v < a.lo ? a.lo : (v > a.hi ? a.hi : v));
+    y[i] = (q - a.zp) * a.scale;
+  }
+}
+
+void fake_quant_fast(KernelContext& c) {
+  Tensor x = as_f32(c, c.in(0));
+  const FakeQuantArgs a = fake_quant_args(c);
+  Tensor& o = c.alloc_output(0, DType::Float32, x.shape());
+  const int64_t n = x.numel(), chunk = 1 << 14, chunks = (n + chunk - 1) / chunk;
+  const float* px = x.data<float>();
+  float* po = o.data<float>();
+#pragma omp parallel for if (chunks > 1)
+  for (int64_t k = 0; k < chunks; ++k) fake_quant_loop(px + k * chunk, po + k * chunk, std::min(chunk, n - k * chunk), a);
+}
+
 PPOCR_OP(QuantizeLinear).reference(quantize).inputs(2, 3);
+PPOCR_OP(FakeQuant).reference(fake_quant_ref).fast(fake_quant_fast).inputs(1, 1);
 PPOCR_OP(DequantizeLinear).reference(dequantize).inputs(2, 3);
 
 }  // namespace

@@ -62,6 +62,7 @@ void optimize_graph(Graph& g) {
   fold_constants(g);
   g.remove_dead();
   remove_identities(g);
+  fuse_fake_quant(g);
   constant_weights_to_f32(g);
   fuse_batchnorm(g);
   fuse_conv_epilogues(g);

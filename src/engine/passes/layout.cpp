@@ -4,20 +4,24 @@
 //  1. ReduceMean over axes {2,3} (keepdims) of a Conv output -> GlobalAveragePool.
 //  2. The Mul of a squeeze-and-excitation block, X * S with S computed by 1x1
 //     Convs from GlobalAveragePool(...) and having X's channel count -> ChannelMul;
-//     Add(X, ChannelMul(X, S)) -> ChannelMul with residual = 1 (Y = X * S + X).
+//     Add(X, ChannelMul(X, S)) -> ChannelMul with residual = 1 (Y = X * S + X);
+//     a BatchNormalization behind a FakeQuant -> per-channel Mul + Add.
 //  3. Candidates for NHWC storage ([N,H,W,C]) are the outputs of 2-D Convs,
-//     up-sampling ConvTransposes (kernel == stride), ChannelMul and "pass-through" nodes: Concat on the channel axis, 2-D
-//     MaxPool, 4-D Resize, elementwise Add/Sub/Mul/Div and Cast to float. A
-//     candidate is dropped while it is a graph output or has a reader that cannot
-//     take NHWC at that input (readers that can: 2-D Conv as X or residual R,
-//     up-sampling ConvTranspose as X, ChannelMul as X, GlobalAveragePool,
-//     pass-through nodes), and a pass-through
-//     node keeps NHWC only if all its activation inputs and its output do (it
-//     computes in one layout). Repeated until nothing changes; the survivors get
-//     x_layout / r_layout / y_layout = "NHWC" (Conv, ConvTranspose, ChannelMul, GAP) or
-//     layout = "NHWC" (pass-through nodes).
+//     up-sampling ConvTransposes (kernel == stride), ChannelMul and
+//     "pass-through" nodes: Concat on the channel axis, 2-D MaxPool, 4-D Resize,
+//     Cast to float, FakeQuant, Relu / HardSigmoid / Sigmoid, and Add/Sub/Mul/Div
+//     of two activations or of an activation and a scalar or per-channel
+//     constant (the latter re-shaped to [1,1,1,C]). A candidate is dropped while
+//     it is a graph output or has a reader that cannot take NHWC at that input
+//     (readers that can: 2-D Conv as X or residual R, up-sampling ConvTranspose
+//     as X, ChannelMul as X, GlobalAveragePool, pass-through nodes), and a
+//     pass-through node keeps NHWC only if all its activation inputs and its
+//     output do (it computes in one layout). Repeated until nothing changes; the
+//     survivors get x_layout / r_layout / y_layout = "NHWC" (Conv, ConvTranspose,
+//     ChannelMul, GAP) or layout = "NHWC" (pass-through nodes).
 // Every other operator keeps seeing NCHW. PPOCR_NHWC=0 disables the pass.
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <string>
 
@@ -144,6 +148,59 @@ void se_residual_into_channel_mul(Graph& g) {
                   g.nodes.end());
 }
 
+// BatchNormalization of a FakeQuant of a 2-D Conv output (QDQ models), with constant
+// 1-D parameters -> Mul(X, s) then Add(., t), s = scale / sqrt(var + eps),
+// t = bias - mean * s, both [1,C,1,1]: per-channel ops that can run in NHWC.
+void batchnorm_to_affine(Graph& g) {
+  const std::vector<int> prod = g.producers();
+  // X = FakeQuant(2-D Conv output): 4-D, and the FakeQuant kept the BN from folding into the Conv.
+  auto behind_fake_quant = [&](int x) {
+    if (x < 0 || prod[x] < 0 || g.nodes[prod[x]].op != "FakeQuant") return false;
+    const int v = g.nodes[prod[x]].inputs[0];
+    return v >= 0 && prod[v] >= 0 && conv2d(g, g.nodes[prod[v]]);
+  };
+  const size_t n0 = g.nodes.size();
+  for (size_t i = 0; i < n0; ++i) {
+    Node& bn = g.nodes[i];
+    if (bn.op != "BatchNormalization" || bn.inputs.size() != 5 || bn.outputs.size() != 1) continue;
+    if (!behind_fake_quant(bn.inputs[0])) continue;
+    std::vector<std::vector<float>> p;
+    int64_t ch = -1;
+    for (int k = 1; k < 5; ++k) {
+      const Tensor* t = const_of(g, bn.inputs[k]);
+      if (!t || t->rank() != 1 || (ch >= 0 && t->dim(0) != ch)) break;
+      ch = t->dim(0);
+      p.push_back(t->to_f32());
+    }
+    if (p.size() != 4) continue;
+    const float eps = bn.attrs.f("epsilon", 1e-5f);
+    std::vector<float> sv(ch), tv(ch);
+    for (int64_t c = 0; c < ch; ++c) {
+      sv[c] = p[0][c] / std::sqrt(p[3][c] + eps);
+      tv[c] = p[1][c] - p[2][c] * sv[c];
+    }
+    const std::string name = bn.name;
+    const int x = bn.inputs[0], y = bn.outputs[0];
+    const int s = g.add_constant(name + "_scale", Tensor::from_vector<float>({1, ch, 1, 1}, sv));
+    const int t = g.add_constant(name + "_shift", Tensor::from_vector<float>({1, ch, 1, 1}, tv));
+    const int mid = g.add_value(name + "_scaled");
+    Node& mul = g.nodes[i];
+    mul.op = "Mul";
+    mul.inputs = {x, s};
+    mul.outputs = {mid};
+    mul.attrs = Attrs();
+    g.add_node("Add", name + "_shift_add", {mid, t}, {y});
+  }
+}
+
+// C if t is a per-channel constant of a 4-D NCHW tensor ([1,C,1,1] or [C,1,1]), else -1.
+int64_t channel_const(const Tensor& t) {
+  const Shape& s = t.shape();
+  if (s.size() == 4 && s[0] == 1 && s[2] == 1 && s[3] == 1) return s[1];
+  if (s.size() == 3 && s[1] == 1 && s[2] == 1) return s[0];
+  return -1;
+}
+
 // Nodes that compute the same way in NHWC as in NCHW once their inputs and
 // output all are NHWC (their kernels read the `layout` attribute).
 bool pass_through(const Graph& g, const Node& n) {
@@ -152,11 +209,17 @@ bool pass_through(const Graph& g, const Node& n) {
     if (v < 0) return false;
   if (n.op == "Add" || n.op == "Sub" || n.op == "Mul" || n.op == "Div") {
     if (n.inputs.size() != 2) return false;
+    int consts = 0;
     for (int v : n.inputs)
-      if (g.values[v].is_constant()) return false;  // a constant would broadcast along NCHW axes
-    return true;
+      if (g.values[v].is_constant()) {
+        ++consts;  // a scalar broadcasts the same in any layout; a per-channel one is re-shaped for NHWC
+        if (g.values[v].constant.numel() != 1 && channel_const(g.values[v].constant) < 0) return false;
+      }
+    return consts < 2;
   }
   if (n.op == "Cast") return n.inputs.size() == 1 && n.attrs.i("to", 0) == 1;  // to FLOAT
+  if (n.op == "FakeQuant" || n.op == "Relu" || n.op == "HardSigmoid" || n.op == "Sigmoid")
+    return n.inputs.size() == 1;
   if (n.op == "Concat") {
     const int64_t axis = n.attrs.i("axis", 0);
     return axis == 1 || axis == -3;
@@ -172,8 +235,13 @@ bool pass_through(const Graph& g, const Node& n) {
   return false;
 }
 
-// Inputs of a pass-through node that carry activations (Resize: X only).
-size_t activation_inputs(const Node& n) { return n.op == "Resize" ? 1 : n.inputs.size(); }
+// Whether input k of a pass-through node carries an activation (Resize: X only;
+// elementwise ops: the non-constant operands).
+bool activation_input(const Graph& g, const Node& n, size_t k) {
+  if (k >= n.inputs.size()) return false;
+  if (n.op == "Resize") return k == 0;
+  return !g.values[n.inputs[k]].is_constant();
+}
 
 }  // namespace
 
@@ -184,6 +252,7 @@ void assign_conv_layouts(Graph& g) {
   reduce_mean_to_gap(g, prod);
   se_mul_to_channel_mul(g, prod);
   se_residual_into_channel_mul(g);
+  batchnorm_to_affine(g);
   prod = g.producers();
 
   std::vector<std::vector<std::pair<int, int>>> uses(g.values.size());  // (node, input index)
@@ -199,7 +268,7 @@ void assign_conv_layouts(Graph& g) {
     if (conv2d(g, r)) return k == 0 || k == 3;
     if (deconv_up2d(g, r)) return k == 0;
     if (r.op == "ChannelMul" || r.op == "GlobalAveragePool") return k == 0;
-    return through[ni] && static_cast<size_t>(k) < activation_inputs(r);
+    return through[ni] && activation_input(g, r, static_cast<size_t>(k));
   };
 
   // Candidate values, then drop until stable.
@@ -220,18 +289,27 @@ void assign_conv_layouts(Graph& g) {
       if (!through[i]) continue;
       const Node& n = g.nodes[i];
       bool all = nhwc[n.outputs[0]];
-      for (size_t k = 0; k < activation_inputs(n); ++k) all = all && nhwc[n.inputs[k]];
+      for (size_t k = 0; k < n.inputs.size(); ++k) all = all && (!activation_input(g, n, k) || nhwc[n.inputs[k]]);
       if (all) continue;
       if (nhwc[n.outputs[0]]) nhwc[n.outputs[0]] = 0, changed = true;
-      for (size_t k = 0; k < activation_inputs(n); ++k)
-        if (nhwc[n.inputs[k]]) nhwc[n.inputs[k]] = 0, changed = true;
+      for (size_t k = 0; k < n.inputs.size(); ++k)
+        if (activation_input(g, n, k) && nhwc[n.inputs[k]]) nhwc[n.inputs[k]] = 0, changed = true;
     }
   }
 
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     Node& n = g.nodes[i];
     if (through[i]) {
-      if (nhwc[n.outputs[0]]) n.attrs.set("layout", std::string("NHWC"));
+      if (!nhwc[n.outputs[0]]) continue;
+      n.attrs.set("layout", std::string("NHWC"));
+      for (int& v : n.inputs) {  // per-channel constants [1,C,1,1] -> [1,1,1,C] (same values)
+        if (!g.values[v].is_constant()) continue;
+        const int64_t ch = channel_const(g.values[v].constant);
+        if (ch < 0 || g.values[v].constant.numel() == 1) continue;
+        Tensor t = g.values[v].constant.clone();
+        t = t.reshaped({1, 1, 1, ch});
+        v = g.add_constant(g.values[v].name + "_nhwc", t);
+      }
       continue;
     }
     const bool conv_like = conv2d(g, n) || deconv_up2d(g, n) || n.op == "ChannelMul";

@@ -13,6 +13,9 @@ void constant_weights_to_f32(Graph& g);
 // Drops Identity nodes (their readers read the Identity's input instead),
 // except where the Identity produces a graph output.
 void remove_identities(Graph& g);
+// QuantizeLinear -> DequantizeLinear (per tensor, same scale / zero point) on an
+// activation -> one FakeQuant node.
+void fuse_fake_quant(Graph& g);
 // Conv (+ BatchNormalization) -> Conv with folded weights and bias.
 void fuse_batchnorm(Graph& g);
 // Conv followed by an activation / by Add with another tensor of the same
