@@ -366,8 +366,8 @@ TEST(Fuse, ResidualSqueezeExcitationIsOneChannelMul) {
 }
 
 // QDQ models: FakeQuant computes exactly QuantizeLinear -> DequantizeLinear (round half to even, saturation,
-// NaN -> 0), and the pass turns activation Q/DQ pairs into it, with the BatchNormalization behind it as
-// per-channel Mul + Add, so the tensors between the Convs stay NHWC.
+// NaN -> 0), and the pass turns activation Q/DQ pairs into it; FakeQuant -> BatchNormalization -> Relu then
+// becomes one EltwiseChain, and the tensors between the Convs stay NHWC.
 TEST(Fuse, QdqPairsBecomeFakeQuantAndStayNHWC) {
   ensure_elementwise_ops();
   for (const char* op : {"QuantizeLinear", "DequantizeLinear", "FakeQuant", "BatchNormalization"})
@@ -424,10 +424,41 @@ TEST(Fuse, QdqPairsBecomeFakeQuantAndStayNHWC) {
     ++ops[n.op];
     nhwc[n.op] += n.attrs.s("layout", "") == "NHWC" || n.attrs.s("x_layout", "") == "NHWC";
   }
-  EXPECT_EQ(ops["FakeQuant"], 2);
+  EXPECT_EQ(ops["FakeQuant"], 1);     // the input's
+  EXPECT_EQ(ops["EltwiseChain"], 1);  // FakeQuant -> BatchNormalization -> Relu between the Convs
   EXPECT_EQ(ops.count("QuantizeLinear") + ops.count("DequantizeLinear") + ops.count("BatchNormalization"), 0u);
-  EXPECT_EQ(nhwc["FakeQuant"], 1);  // the one between the Convs; the input's reads the NCHW graph input
-  EXPECT_EQ(nhwc["Conv"], 1);       // the second Conv reads NHWC
+  EXPECT_EQ(nhwc["EltwiseChain"], 1);
+  EXPECT_EQ(nhwc["Conv"], 1);  // the second Conv reads NHWC
+}
+
+// A run of elementwise nodes after a Conv (per-channel Add, scalar Mul, exported HardSwish = y * HardSigmoid(y),
+// Clip, scalar Sub, Sigmoid) becomes one EltwiseChain that stays NHWC between the Convs; same answers as the
+// unoptimised graph with both kernel sets.
+TEST(Fuse, ElementwiseRunsBecomeOneChain) {
+  ensure_elementwise_ops();
+  for (const char* op : {"EltwiseChain", "Clip", "Sub"})
+    if (!OpRegistry::get().find(op)) GTEST_SKIP() << op << " is not registered (onnx branch)";
+  Builder b;
+  int x = b.input({2, 6, 9, 11});
+  int y = b.conv(x, 6, 8, 3, 1, false);
+  y = b.node("Relu", {y});  // fused into the Conv; the chain starts after it
+  y = b.node("Add", {b.constant({1, 8, 1, 1}), y});
+  y = b.node("Mul", {y, b.g.add_constant("half", Tensor::scalar_f32(0.5f))});
+  Attrs hs;
+  hs.set("alpha", 1.f / 6);
+  hs.set("beta", 0.5f);
+  y = b.node("Mul", {b.node("HardSigmoid", {y}, hs), y});
+  y = b.node("Clip", {y, b.g.add_constant("lo", Tensor::scalar_f32(-0.4f)), b.g.add_constant("hi", Tensor::scalar_f32(2.f))});
+  y = b.node("Sigmoid", {b.node("Sub", {y, b.g.add_constant("third", Tensor::scalar_f32(0.3f))})});
+  b.g.outputs = {b.conv(y, 8, 3, 1)};
+  auto h = check_fusion(b.g, rnd({2, 6, 9, 11}, 31));
+  EXPECT_EQ(h["EltwiseChain"], 1);
+  EXPECT_EQ(h.count("Add") + h.count("Mul") + h.count("Sub") + h.count("HardSigmoid") + h.count("Clip"), 0u);
+  ModelOptions o;
+  auto model = Model::from_graph(b.g, o);
+  int nhwc = 0;
+  for (const Node& n : model->graph().nodes) nhwc += n.attrs.s("layout", "") == "NHWC";
+  EXPECT_EQ(nhwc, 1);
 }
 
 // NHWC flows through "pass-through" nodes (Concat on channels, MaxPool, Resize, Cast, elementwise Add) when

@@ -67,6 +67,7 @@ void optimize_graph(Graph& g) {
   fuse_batchnorm(g);
   fuse_conv_epilogues(g);
   g.remove_dead();
+  fuse_eltwise_chains(g);
   assign_conv_layouts(g);
 }
 

@@ -220,6 +220,11 @@ bool pass_through(const Graph& g, const Node& n) {
   if (n.op == "Cast") return n.inputs.size() == 1 && n.attrs.i("to", 0) == 1;  // to FLOAT
   if (n.op == "FakeQuant" || n.op == "Relu" || n.op == "HardSigmoid" || n.op == "Sigmoid")
     return n.inputs.size() == 1;
+  if (n.op == "EltwiseChain") {  // X, then 1-D constant channel vectors (the kernel reads `layout`)
+    for (size_t k = 1; k < n.inputs.size(); ++k)
+      if (!g.values[n.inputs[k]].is_constant()) return false;
+    return true;
+  }
   if (n.op == "Concat") {
     const int64_t axis = n.attrs.i("axis", 0);
     return axis == 1 || axis == -3;

@@ -21,6 +21,8 @@ void fuse_batchnorm(Graph& g);
 // Conv followed by an activation / by Add with another tensor of the same
 // shape -> one Conv with `activation` attr / extra residual input.
 void fuse_conv_epilogues(Graph& g);
+// Runs of elementwise nodes on one activation -> one EltwiseChain node.
+void fuse_eltwise_chains(Graph& g);
 // Marks Conv -> Conv tensors to be stored NHWC (Conv x_layout / r_layout /
 // y_layout attributes); run last.
 void assign_conv_layouts(Graph& g);
