@@ -96,6 +96,7 @@ void BM_ConvTranspose(benchmark::State& st) {
 BENCHMARK(BM_ConvTranspose)
     ->Args({16, 16, 160, 104, 0, 0, 0})
     ->Args({16, 16, 160, 104, 1, 1, 0})
+    ->Args({16, 16, 160, 104, 1, 0, 0})
     ->Args({16, 1, 320, 208, 0, 0, 1})
     ->Args({16, 1, 320, 208, 1, 0, 1})
     ->Args({24, 24, 160, 104, 0, 0, 0})

@@ -4,14 +4,77 @@
 #include <algorithm>
 #include <cstring>
 
+#include <limits>
+
+#include "engine/ops/nn_util.h"
 #include "engine/ops/op_helpers.h"
 
 namespace ppocr::engine::ops {
 namespace {
 
+// Input `pool_input` of an NHWC Concat is a MaxPool's input (assign_conv_layouts
+// folded the MaxPool in: kernel_shape, strides, pads, dilations, ceil_mode on
+// this node): pooled here into channels [at, at + C) of each output pixel.
+void pool_into(const KernelContext& c, const Tensor& x, float* dst, int64_t ctot, int64_t at, int64_t oh, int64_t ow) {
+  const int64_t N = x.dim(0), H = x.dim(1), W = x.dim(2), C = x.dim(3);
+  const nn::Window w = nn::forward_window(c, {N, C, H, W}, c.node.attrs.ints("kernel_shape", {}),
+                                          c.node.attrs.i("ceil_mode", 0) != 0);
+  if (w.nsp != 2 || w.out[1] != oh || w.out[2] != ow) c.error("pooled input does not match the other inputs");
+  const float* X = x.data<float>();
+  const float lowest = -std::numeric_limits<float>::infinity();
+#pragma omp parallel for collapse(2) schedule(static)
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t y = 0; y < oh; ++y)
+      for (int64_t xo = 0; xo < ow; ++xo) {
+        float* out = dst + ((n * oh + y) * ow + xo) * ctot + at;
+        for (int64_t k = 0; k < C; ++k) out[k] = lowest;
+        for (int64_t kh = 0; kh < w.k[1]; ++kh) {
+          const int64_t ih = y * w.s[1] - w.pb[1] + kh * w.d[1];
+          if (ih < 0 || ih >= H) continue;
+          for (int64_t kw = 0; kw < w.k[2]; ++kw) {
+            const int64_t iw = xo * w.s[2] - w.pb[2] + kw * w.d[2];
+            if (iw < 0 || iw >= W) continue;
+            const float* in = X + ((n * H + ih) * W + iw) * C;
+#pragma omp simd
+            for (int64_t k = 0; k < C; ++k) out[k] = std::max(out[k], in[k]);
+          }
+        }
+      }
+}
+
 void concat(KernelContext& c) {
   std::vector<const Tensor*> ins;
   for (size_t i = 0; i < c.num_inputs(); ++i) ins.push_back(&c.in(i));
+  const int64_t pooled = c.node.attrs.i("pool_input", -1);
+  if (pooled >= 0) {
+    if (pooled >= static_cast<int64_t>(ins.size()) || c.node.attrs.s("layout", "") != "NHWC" || ins.size() < 2)
+      c.error("pool_input needs an NHWC Concat of at least two inputs");
+    const Tensor* other = ins[pooled == 0 ? 1 : 0];
+    const Tensor& x = *ins[pooled];
+    if (x.rank() != 4 || other->rank() != 4 || x.dtype() != DType::Float32) c.error("pooled Concat needs 4-D float inputs");
+    int64_t ctot = 0, at = 0;
+    for (size_t i = 0; i < ins.size(); ++i) {
+      if (ins[i]->rank() != 4 || ins[i]->dtype() != DType::Float32) c.error("pooled Concat needs 4-D float inputs");
+      if (static_cast<int64_t>(i) == pooled) at = ctot;
+      ctot += ins[i]->dim(3);
+    }
+    const int64_t N = other->dim(0), oh = other->dim(1), ow = other->dim(2);
+    Tensor& o = c.alloc_output(0, DType::Float32, {N, oh, ow, ctot});
+    float* dst = o.data<float>();
+    pool_into(c, x, dst, ctot, at, oh, ow);
+    int64_t off = 0;
+    for (size_t i = 0; i < ins.size(); ++i) {
+      const int64_t k = ins[i]->dim(3);
+      if (static_cast<int64_t>(i) != pooled) {
+        const Tensor& t = *ins[i];
+        if (t.dim(0) != N || t.dim(1) != oh || t.dim(2) != ow) c.error("inputs differ outside the concat axis");
+        const float* src = t.data<float>();
+        for (int64_t q = 0; q < N * oh * ow; ++q) std::copy(src + q * k, src + (q + 1) * k, dst + q * ctot + off);
+      }
+      off += k;
+    }
+    return;
+  }
   const Tensor& first = *ins[0];
   const int r = first.rank();
   if (r == 0) c.error("cannot concatenate scalars");

@@ -290,6 +290,28 @@ __attribute__((target_clones("avx2", "default"))) void sigmoid_inplace(float* v,
   for (int64_t i = 0; i < n; ++i) v[i] = ops::fast_sigmoid(v[i]);
 }
 
+// One output channel, 2x2 kernel (the DB head's last layer): per input pixel the
+// four outputs are dot products with its C-vector, accumulated four at a time.
+// Writes rows oh = 2*ih, 2*ih + 1 of the (single-channel) output plane.
+__attribute__((target_clones("avx2", "default"))) void deconv_single_2x2(const float* X, const float* wr, float bias,
+                                                                          int64_t W, int64_t C, float* row0,
+                                                                          float* row1) {
+  for (int64_t iw = 0; iw < W; ++iw) {
+    const float* x = X + iw * C;
+    float acc[4] = {bias, bias, bias, bias};
+    for (int64_t ci = 0; ci < C; ++ci) {
+      const float v = x[ci];
+      const float* w = wr + ci * 4;
+#pragma omp simd
+      for (int q = 0; q < 4; ++q) acc[q] += v * w[q];
+    }
+    row0[2 * iw] = acc[0];
+    row0[2 * iw + 1] = acc[1];
+    row1[2 * iw] = acc[2];
+    row1[2 * iw + 1] = acc[3];
+  }
+}
+
 struct DeconvRows {
   Tensor wr;  // [C, KH*KW*M]
 };
@@ -316,6 +338,19 @@ void deconv_nhwc_gemm(KernelContext& c, const DeconvArgs& a) {
   const float* X = a.x.data<float>();
   const float* B = a.b.empty() ? nullptr : a.b.data<float>();
   float* Y = y.data<float>();
+  if (M == 1 && KH == 2 && KW == 2) {  // NHWC and NCHW agree for one channel
+    const int64_t rows = a.n * H;
+#pragma omp parallel for schedule(static) if (rows * Wd * C >= (1 << 16))
+    for (int64_t r = 0; r < rows; ++r) {
+      float* row0 = Y + r * 2 * OW;  // (n, 2*ih) with r = n*H + ih, OH = 2H
+      deconv_single_2x2(X + r * Wd * C, wr->wr.data<float>(), B ? B[0] : 0.f, Wd, C, row0, row0 + OW);
+      if (a.epi.act == nn::Act::Sigmoid && a.epi.post_scale == 1.f && a.epi.post_shift == 0.f)
+        sigmoid_inplace(row0, 2 * OW);
+      else
+        nn::apply_act_inplace_serial(a.epi, row0, 2 * OW);
+    }
+    return;
+  }
   std::vector<float> bias(M, 0.f);
   if (B) std::copy_n(B, M, bias.data());
   const ScatterDims d{H, Wd, KH, KW, OH, OW, M, a.y_nhwc};

@@ -19,6 +19,9 @@
 //     output do (it computes in one layout). Repeated until nothing changes; the
 //     survivors get x_layout / r_layout / y_layout = "NHWC" (Conv, ConvTranspose,
 //     ChannelMul, GAP) or layout = "NHWC" (pass-through nodes).
+//  4. An NHWC MaxPool read only by an NHWC Concat is computed inside the Concat
+//     (pool_input + the pool's attributes): PP-HGNet stems no longer write and
+//     re-read the pooled map.
 // Every other operator keeps seeing NCHW. PPOCR_NHWC=0 disables the pass.
 #include <algorithm>
 #include <cmath>
@@ -250,6 +253,8 @@ bool activation_input(const Graph& g, const Node& n, size_t k) {
 
 }  // namespace
 
+void pool_into_concat(Graph& g);
+
 void assign_conv_layouts(Graph& g) {
   const char* env = std::getenv("PPOCR_NHWC");
   if (env && std::string(env) == "0") return;
@@ -326,6 +331,36 @@ void assign_conv_layouts(Graph& g) {
         n.attrs.set(k == 3 ? "r_layout" : "x_layout", std::string("NHWC"));
       }
   }
+  pool_into_concat(g);
+}
+
+void pool_into_concat(Graph& g) {
+  const std::vector<int> prod = g.producers();
+  const std::vector<int> uses = g.use_counts();
+  bool any = false;
+  for (Node& cat : g.nodes) {
+    if (cat.op != "Concat" || cat.attrs.s("layout", "") != "NHWC" || cat.attrs.has("pool_input")) continue;
+    for (size_t k = 0; k < cat.inputs.size(); ++k) {
+      const int v = cat.inputs[k];
+      if (v < 0 || prod[v] < 0 || uses[v] != 1) continue;
+      Node& mp = g.nodes[prod[v]];
+      if (mp.op != "MaxPool" || mp.attrs.s("layout", "") != "NHWC" || mp.outputs.size() != 1) continue;
+      cat.attrs.set("pool_input", static_cast<int64_t>(k));
+      for (const char* name : {"kernel_shape", "strides", "pads", "dilations"})
+        if (mp.attrs.has(name)) cat.attrs.set(name, mp.attrs.ints(name, {}));
+      cat.attrs.set("ceil_mode", mp.attrs.i("ceil_mode", 0));
+      if (mp.attrs.has("auto_pad")) cat.attrs.set("auto_pad", mp.attrs.s("auto_pad", "NOTSET"));
+      cat.inputs[k] = mp.inputs[0];
+      mp.op = "__pooled_dead";
+      mp.inputs.clear();
+      mp.outputs.clear();
+      any = true;
+      break;
+    }
+  }
+  if (any)
+    g.nodes.erase(std::remove_if(g.nodes.begin(), g.nodes.end(), [](const Node& n) { return n.op == "__pooled_dead"; }),
+                  g.nodes.end());
 }
 
 }  // namespace ppocr::engine
