@@ -7,19 +7,21 @@
 #   DURATION=60 TOTAL=10000 bench/serve/run.sh
 #
 # Env: BIN (ppocr binary), DET/REC (model dirs), WORKERS, CPU_THREADS, DURATION
-# (seconds per concurrency level), TOTAL (requests of the RSS run), RSS_IMAGES
-# ("words": ICDAR 2015 word crops, fast; "sroie": receipts), PORT.
+# (seconds per concurrency level), LEVELS (concurrency levels, "" skips them),
+# TOTAL (requests of the RSS run, 0 skips it), RSS_IMAGES ("sroie": receipts;
+# "words": ICDAR 2015 word crops, fast), PORT.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SHARED=${PPOCR_SHARED_DIR:-../shared}
 BIN=${BIN:-build/ppocr}
-DET=${DET:-$SHARED/models/onnx/en_PP-OCRv3_det}
-REC=${REC:-$SHARED/models/onnx/en_number_mobile_v2.0_rec}
+DET=${DET:-$SHARED/models/onnx/PP-OCRv6_tiny_det}
+REC=${REC:-$SHARED/models/onnx/PP-OCRv6_tiny_rec}
 WORKERS=${WORKERS:-2}
 CPU_THREADS=${CPU_THREADS:-1}
 DURATION=${DURATION:-60}
 TOTAL=${TOTAL:-10000}
-RSS_IMAGES=${RSS_IMAGES:-words}
+RSS_IMAGES=${RSS_IMAGES:-sroie}
+LEVELS=${LEVELS-1 4 16}
 PORT=${PORT:-18490}
 OUT=${OUT:-$(mktemp -d /tmp/ppocr-serve-bench.XXXX)}
 
@@ -39,12 +41,13 @@ echo "machine: $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "server: workers $WORKERS, cpu_threads $CPU_THREADS, det $(basename "$DET"), rec $(basename "$REC")"
 echo "== warm-up: every SROIE receipt once"
 python3 bench/serve/load.py "127.0.0.1:$PORT" "$OUT/sroie" 50 2
-for c in 1 4 16; do
+for c in $LEVELS; do
   t=$(( c < 4 ? c : 4 ))
   echo "== SROIE receipts, concurrency $c, ${DURATION}s"
   wrk -t"$t" -c"$c" -d"${DURATION}s" --timeout 600s -s bench/serve/post_ocr.lua "http://127.0.0.1:$PORT" -- "$OUT/sroie" \
     | grep -E "responses|throughput|latency p50|Socket errors"
 done
+[ "$TOTAL" -gt 0 ] || exit 0
 echo "== RSS over $TOTAL requests ($RSS_IMAGES), concurrency 4"
 echo "rss_kb_start: $(rss)"
 ( while kill -0 $SERVER 2>/dev/null; do echo "$(date +%s) $(rss)"; sleep 5; done ) > "$OUT/rss.txt" &
