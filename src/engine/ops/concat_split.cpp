@@ -4,9 +4,8 @@
 #include <algorithm>
 #include <cstring>
 
-#include <limits>
 
-#include "engine/ops/nn_util.h"
+#include "engine/ops/pool_util.h"
 #include "engine/ops/op_helpers.h"
 
 namespace ppocr::engine::ops {
@@ -16,30 +15,10 @@ namespace {
 // folded the MaxPool in: kernel_shape, strides, pads, dilations, ceil_mode on
 // this node): pooled here into channels [at, at + C) of each output pixel.
 void pool_into(const KernelContext& c, const Tensor& x, float* dst, int64_t ctot, int64_t at, int64_t oh, int64_t ow) {
-  const int64_t N = x.dim(0), H = x.dim(1), W = x.dim(2), C = x.dim(3);
-  const nn::Window w = nn::forward_window(c, {N, C, H, W}, c.node.attrs.ints("kernel_shape", {}),
-                                          c.node.attrs.i("ceil_mode", 0) != 0);
+  const nn::Window w = nn::forward_window(c, {x.dim(0), x.dim(3), x.dim(1), x.dim(2)},
+                                          c.node.attrs.ints("kernel_shape", {}), c.node.attrs.i("ceil_mode", 0) != 0);
   if (w.nsp != 2 || w.out[1] != oh || w.out[2] != ow) c.error("pooled input does not match the other inputs");
-  const float* X = x.data<float>();
-  const float lowest = -std::numeric_limits<float>::infinity();
-#pragma omp parallel for collapse(2) schedule(static)
-  for (int64_t n = 0; n < N; ++n)
-    for (int64_t y = 0; y < oh; ++y)
-      for (int64_t xo = 0; xo < ow; ++xo) {
-        float* out = dst + ((n * oh + y) * ow + xo) * ctot + at;
-        for (int64_t k = 0; k < C; ++k) out[k] = lowest;
-        for (int64_t kh = 0; kh < w.k[1]; ++kh) {
-          const int64_t ih = y * w.s[1] - w.pb[1] + kh * w.d[1];
-          if (ih < 0 || ih >= H) continue;
-          for (int64_t kw = 0; kw < w.k[2]; ++kw) {
-            const int64_t iw = xo * w.s[2] - w.pb[2] + kw * w.d[2];
-            if (iw < 0 || iw >= W) continue;
-            const float* in = X + ((n * H + ih) * W + iw) * C;
-#pragma omp simd
-            for (int64_t k = 0; k < C; ++k) out[k] = std::max(out[k], in[k]);
-          }
-        }
-      }
+  nn::max_pool_nhwc_into(x, w, dst, ctot, at);
 }
 
 void concat(KernelContext& c) {

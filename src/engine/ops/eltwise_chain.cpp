@@ -108,6 +108,22 @@ void chain_ref(KernelContext& c) {
   }
 }
 
+// v[i] = f(v[i], vec[i % period]) with vec, else f(v[i], c); n is a multiple of period.
+template <class F>
+__attribute__((always_inline)) inline void by_channel(float* v, int64_t n, int64_t period, const float* vec, float c,
+                                                      F f) {
+  if (vec) {
+    for (int64_t p0 = 0; p0 < n; p0 += period) {
+      float* w = v + p0;
+#pragma omp simd
+      for (int64_t k = 0; k < period; ++k) w[k] = f(w[k], vec[k]);
+    }
+  } else {
+#pragma omp simd
+    for (int64_t i = 0; i < n; ++i) v[i] = f(v[i], c);
+  }
+}
+
 // One step over n values: per-channel steps use `cv` (NCHW: the block is one channel's) or, with `vec`,
 // value i takes vec[i % period] (NHWC: the block is whole pixels of `period` channels).
 __attribute__((target_clones("avx2", "default"))) void step_block(int64_t kind, const float* q, const float* vec,
@@ -123,41 +139,17 @@ __attribute__((target_clones("avx2", "default"))) void step_block(int64_t kind, 
       }
       break;
     }
-    case kMulScalar: {
-      const float a = q[0];
-#pragma omp simd
-      for (int64_t i = 0; i < n; ++i) v[i] = v[i] * a;
+    case kMulScalar:
+      by_channel(v, n, n, nullptr, q[0], [](float x, float y) { return x * y; });
       break;
-    }
-    case kAddScalar: {
-      const float a = q[0];
-#pragma omp simd
-      for (int64_t i = 0; i < n; ++i) v[i] = v[i] + a;
+    case kAddScalar:
+      by_channel(v, n, n, nullptr, q[0], [](float x, float y) { return x + y; });
       break;
-    }
     case kMulChannel:
-      if (vec) {
-        for (int64_t p0 = 0; p0 < n; p0 += period) {
-          float* w = v + p0;
-#pragma omp simd
-          for (int64_t k = 0; k < period; ++k) w[k] = w[k] * vec[k];
-        }
-      } else {
-#pragma omp simd
-        for (int64_t i = 0; i < n; ++i) v[i] = v[i] * cv;
-      }
+      by_channel(v, n, period, vec, cv, [](float x, float y) { return x * y; });
       break;
     case kAddChannel:
-      if (vec) {
-        for (int64_t p0 = 0; p0 < n; p0 += period) {
-          float* w = v + p0;
-#pragma omp simd
-          for (int64_t k = 0; k < period; ++k) w[k] = w[k] + vec[k];
-        }
-      } else {
-#pragma omp simd
-        for (int64_t i = 0; i < n; ++i) v[i] = v[i] + cv;
-      }
+      by_channel(v, n, period, vec, cv, [](float x, float y) { return x + y; });
       break;
     case kRelu:
 #pragma omp simd

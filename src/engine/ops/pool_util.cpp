@@ -39,6 +39,30 @@ PoolArgs pool_args(const KernelContext& c, PoolKind kind) {
 
 }  // namespace
 
+void max_pool_nhwc_into(const Tensor& x, const Window& w, float* dst, int64_t dst_pixel, int64_t dst_offset) {
+  const int64_t N = x.dim(0), H = w.in[1], W = w.in[2], C = x.dim(3), OH = w.out[1], OW = w.out[2];
+  const float* X = x.data<float>();
+  const float lowest = -std::numeric_limits<float>::infinity();
+#pragma omp parallel for collapse(2) schedule(static)
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t oh = 0; oh < OH; ++oh)
+      for (int64_t ow = 0; ow < OW; ++ow) {
+        float* out = dst + ((n * OH + oh) * OW + ow) * dst_pixel + dst_offset;
+        for (int64_t k = 0; k < C; ++k) out[k] = lowest;
+        for (int64_t kh = 0; kh < w.k[1]; ++kh) {
+          const int64_t ih = oh * w.s[1] - w.pb[1] + kh * w.d[1];
+          if (ih < 0 || ih >= H) continue;
+          for (int64_t kw = 0; kw < w.k[2]; ++kw) {
+            const int64_t iw = ow * w.s[2] - w.pb[2] + kw * w.d[2];
+            if (iw < 0 || iw >= W) continue;
+            const float* in = X + ((n * H + ih) * W + iw) * C;
+#pragma omp simd
+            for (int64_t k = 0; k < C; ++k) out[k] = std::max(out[k], in[k]);
+          }
+        }
+      }
+}
+
 void pool_ref(KernelContext& c, PoolKind kind) {
   const DType dt = c.in(0).dtype();
   PoolArgs p = pool_args(c, kind);
@@ -166,33 +190,10 @@ void pool_direct(KernelContext& c, PoolKind kind, const PoolArgs& p) {
   }
 }
 
-// Direct 2-D max pooling of an NHWC tensor: for each output pixel, the
-// elementwise max of the C-vectors of its taps inside the input.
 void max_pool_nhwc(KernelContext& c, const PoolArgs& p) {
   const Window& w = p.w;
-  const int64_t N = p.x.dim(0), H = w.in[1], W = w.in[2], C = p.x.dim(3), OH = w.out[1], OW = w.out[2];
-  Tensor& y = c.alloc_output(0, DType::Float32, {N, OH, OW, C});
-  const float* X = p.x.data<float>();
-  float* Y = y.data<float>();
-  const float lowest = -std::numeric_limits<float>::infinity();
-#pragma omp parallel for collapse(2) schedule(static)
-  for (int64_t n = 0; n < N; ++n)
-    for (int64_t oh = 0; oh < OH; ++oh)
-      for (int64_t ow = 0; ow < OW; ++ow) {
-        float* out = Y + ((n * OH + oh) * OW + ow) * C;
-        for (int64_t k = 0; k < C; ++k) out[k] = lowest;
-        for (int64_t kh = 0; kh < w.k[1]; ++kh) {
-          const int64_t ih = oh * w.s[1] - w.pb[1] + kh * w.d[1];
-          if (ih < 0 || ih >= H) continue;
-          for (int64_t kw = 0; kw < w.k[2]; ++kw) {
-            const int64_t iw = ow * w.s[2] - w.pb[2] + kw * w.d[2];
-            if (iw < 0 || iw >= W) continue;
-            const float* in = X + ((n * H + ih) * W + iw) * C;
-#pragma omp simd
-            for (int64_t k = 0; k < C; ++k) out[k] = std::max(out[k], in[k]);
-          }
-        }
-      }
+  Tensor& y = c.alloc_output(0, DType::Float32, {p.x.dim(0), w.out[1], w.out[2], p.x.dim(3)});
+  max_pool_nhwc_into(p.x, w, y.data<float>(), p.x.dim(3), 0);
 }
 
 struct PoolPrim {
