@@ -89,6 +89,11 @@ int PrimitiveCache::count(const std::string& key) {
   return ++impl_->counts[key];
 }
 
+bool PrimitiveCache::contains(const std::string& key) const {
+  std::lock_guard<std::mutex> lk(impl_->mu);
+  return impl_->index.count(key) > 0;
+}
+
 size_t PrimitiveCache::size() const {
   std::lock_guard<std::mutex> lk(impl_->mu);
   return impl_->lru.size();

@@ -83,6 +83,8 @@ class PrimitiveCache {
   // Counts calls per key (node + shapes) and returns the new count. Kept apart from the LRU, so that making
   // primitives cannot evict the counts (at most kMaxCounts keys; then they start again from zero).
   int count(const std::string& key);
+  // Whether key is cached now (does not touch the LRU order).
+  bool contains(const std::string& key) const;
   static constexpr size_t kMaxCounts = 1 << 16;
 
  private:

@@ -576,4 +576,15 @@ TEST(Fuse, ConvRowsMatchReferenceAcrossShapes) {
       expect_close(got[0], want[0], 1e-3f, 1e-3f);  // sums of up to 216 products of values ~1: fp32 order
     }
   }
+  // More shapes cycling than a small cache holds (a server seeing many page sizes): shapes whose own
+  // primitives keep being evicted fall back to the chunks; the answers stay the same on every pass.
+  ModelOptions small = o;
+  small.cache_capacity = 24;
+  auto cycling = Model::from_graph(b.g, small);
+  for (int pass = 0; pass < 5; ++pass)
+    for (int64_t w : {40, 58, 41, 77}) {
+      Tensor in = rnd({1, 3, 20, w}, static_cast<uint32_t>(w));
+      SCOPED_TRACE("cycling pass " + std::to_string(pass) + ", width " + std::to_string(w));
+      expect_close(cycling->run(std::vector<Tensor>{in})[0], ref->run(std::vector<Tensor>{in})[0], 1e-3f, 1e-3f);
+    }
 }

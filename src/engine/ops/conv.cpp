@@ -388,7 +388,8 @@ void conv_fast(KernelContext& c) {
   const bool const_w = c.input_is_constant(1);  // a.w / a.b are float32 (cast) copies either way
   const bool const_b = c.input_is_constant(2);
   std::shared_ptr<ConvPrim> p;
-  if (c.cache && const_w && (const_b || a.b.empty()) && rows_layout(a) && !dnn::shape_recurs(c)) {
+  if (c.cache && const_w && (const_b || a.b.empty()) && rows_layout(a) &&
+      !dnn::use_shape_primitive(c, dnn::node_key(c, "cw"))) {
     if (pointwise(a)) return conv_pointwise(c, a), nn::restore_dtype(c, dt);
     const int64_t patch = a.c * a.win.k[1] * a.win.k[2], rows = a.y_shape[0] * a.y_shape[2] * a.y_shape[3];
     if (patch <= 32 || (patch <= kMaxPatch && rows <= kMaxPatchRows * 8))  // gathering big maps costs more

@@ -93,6 +93,12 @@ bool shape_recurs(const KernelContext& c, int times) {
   return c.cache->count(node_key(c, "seen")) >= times;
 }
 
+bool use_shape_primitive(const KernelContext& c, const std::string& prim_key) {
+  if (!c.cache || c.cache->contains(prim_key)) return true;
+  if (!shape_recurs(c)) return false;
+  return c.cache->count(node_key(c, "made")) <= 2;
+}
+
 bool rows_enabled() {
   static const bool on = [] {
     const char* e = std::getenv("PPOCR_CONV_ROWS");

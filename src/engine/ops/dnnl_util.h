@@ -38,6 +38,11 @@ inline dnnl::memory wrap(const dnnl::memory::desc& md, const Tensor& t) {
 // been at least `times`, this one included: kernels that can run a shape without making a primitive for it
 // (conv.cpp, matmul.cpp: chunks of rows) make one only for shapes that recur. True without a cache.
 bool shape_recurs(const KernelContext& c, int times = 3);
+// Whether to run this call on the shape's own primitive (cache key prim_key) rather than on chunks of rows:
+// yes when it is cached; else when the shape recurs (a third call) and its primitive has been made at most
+// twice before. A shape whose primitive keeps being evicted (more shapes cycling than the cache holds, e.g.
+// a server seeing many page sizes) stays on the chunks instead of paying the JIT on every call.
+bool use_shape_primitive(const KernelContext& c, const std::string& prim_key);
 
 // Chunks of rows (conv.cpp, matmul.cpp): products of [rows, K] by a constant [K, N] run as chunks of 2^k rows,
 // kMinRows..max_rows, one cached primitive per chunk size and node. PPOCR_CONV_ROWS=0 turns them off.

@@ -210,7 +210,8 @@ void matmul_fast(KernelContext& c) {
   if (r.m == 0 || r.n == 0 || r.k == 0 || r.y_full.size() > 12) return matmul_ref(c);
   // A constant B is packed once per (node, shapes) into oneDNN's preferred layout.
   const bool const_b = c.cache && c.input_is_constant(1) && c.in(1).dtype() == DType::Float32;
-  if (rows_path(r, const_b) && !dnn::shape_recurs(c)) return matmul_rows(c, r), nn::restore_dtype(c, dt);
+  if (rows_path(r, const_b) && !dnn::use_shape_primitive(c, dnn::node_key(c, const_b ? "cb" : "b")))
+    return matmul_rows(c, r), nn::restore_dtype(c, dt);
   std::shared_ptr<MatMulPrim> p;
   auto make = [&] { return std::static_pointer_cast<void>(make_matmul(r, const_b, &c)); };
   if (c.cache) p = std::static_pointer_cast<MatMulPrim>(c.cache->get_or_create(dnn::node_key(c, const_b ? "cb" : "b"), make));
