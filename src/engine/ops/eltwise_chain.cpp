@@ -69,12 +69,6 @@ Chain chain_of(const KernelContext& c, const Tensor& x) {
   return ch;
 }
 
-inline float fake_quant(float v, const float* q) {
-  const float r = std::nearbyint(v / q[0]) + q[1];
-  const float s = r != r ? 0.f : (r < q[2] ? q[2] : (r > q[3] ? q[3] : r));
-  return (s - q[1]) * q[0];
-}
-
 inline float hard_sigmoid(float v, float a, float b) {
   const float t = a * v + b;
   return t < 0.f ? 0.f : (t > 1.f ? 1.f : t);
@@ -92,7 +86,7 @@ void chain_ref(KernelContext& c) {
     for (size_t s = 0; s < ch.steps.size(); ++s) {
       const float* q = &ch.p[4 * s];
       switch (ch.steps[s]) {
-        case kFakeQuant: v = fake_quant(v, q); break;
+        case kFakeQuant: v = fake_quant_value(v, q[0], q[1], q[2], q[3]); break;
         case kMulScalar: v = v * q[0]; break;
         case kAddScalar: v = v + q[0]; break;
         case kMulChannel: v = v * ch.vec[s][k]; break;
@@ -132,11 +126,7 @@ __attribute__((target_clones("avx2", "default"))) void step_block(int64_t kind, 
     case kFakeQuant: {
       const float sc = q[0], zp = q[1], lo = q[2], hi = q[3];
 #pragma omp simd
-      for (int64_t i = 0; i < n; ++i) {
-        const float r = std::nearbyint(v[i] / sc) + zp;
-        const float s = r != r ? 0.f : (r < lo ? lo : (r > hi ? hi : r));
-        v[i] = (s - zp) * sc;
-      }
+      for (int64_t i = 0; i < n; ++i) v[i] = fake_quant_value(v[i], sc, zp, lo, hi);
       break;
     }
     case kMulScalar:
@@ -158,19 +148,13 @@ __attribute__((target_clones("avx2", "default"))) void step_block(int64_t kind, 
     case kHardSigmoid: {
       const float a = q[0], b = q[1];
 #pragma omp simd
-      for (int64_t i = 0; i < n; ++i) {
-        const float t = a * v[i] + b;
-        v[i] = t < 0.f ? 0.f : (t > 1.f ? 1.f : t);
-      }
+      for (int64_t i = 0; i < n; ++i) v[i] = hard_sigmoid(v[i], a, b);
       break;
     }
     case kMulHardSigmoid: {
       const float a = q[0], b = q[1];
 #pragma omp simd
-      for (int64_t i = 0; i < n; ++i) {
-        const float t = a * v[i] + b;
-        v[i] = v[i] * (t < 0.f ? 0.f : (t > 1.f ? 1.f : t));
-      }
+      for (int64_t i = 0; i < n; ++i) v[i] = v[i] * hard_sigmoid(v[i], a, b);
       break;
     }
     case kSigmoid:

@@ -1,6 +1,7 @@
 // Small helpers shared by the ONNX-semantics operators: axis normalisation,
 // numpy broadcasting, strides, and reading parameter inputs (axes, shapes).
 #pragma once
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -62,5 +63,14 @@ void check_output_size(const KernelContext& c, const Shape& s);
 
 // Float tensors (float16 is converted) as float32; Error for other dtypes.
 Tensor as_f32(const KernelContext& c, const Tensor& t);
+
+// QuantizeLinear then DequantizeLinear of one value, per tensor (FakeQuant, EltwiseChain):
+// (clamp(round_half_even(v / scale) + zp, lo, hi) - zp) * scale, NaN quantising to 0. Branch-free, so
+// loops over it vectorise.
+inline float fake_quant_value(float v, float scale, float zp, float lo, float hi) {
+  const float r = std::nearbyint(v / scale) + zp;
+  const float q = r != r ? 0.f : (r < lo ? lo : (r > hi ? hi : r));
+  return (q - zp) * scale;
+}
 
 }  // namespace ppocr::engine::ops

@@ -107,21 +107,13 @@ void fake_quant_ref(KernelContext& c) {
   Tensor& o = c.alloc_output(0, DType::Float32, x.shape());
   const float* px = x.data<float>();
   float* po = o.data<float>();
-  for (int64_t i = 0; i < x.numel(); ++i) {
-    const float v = std::nearbyint(px[i] / a.scale) + a.zp;
-    const float q = std::isnan(v) ? 0.f : std::min(a.hi, std::max(a.lo, v));
-    po[i] = (q - a.zp) * a.scale;
-  }
+  for (int64_t i = 0; i < x.numel(); ++i) po[i] = fake_quant_value(px[i], a.scale, a.zp, a.lo, a.hi);
 }
 
 __attribute__((target_clones("avx2", "default"))) void fake_quant_loop(const float* x, float* y, int64_t n,
                                                                         FakeQuantArgs a) {
 #pragma omp simd
-  for (int64_t i = 0; i < n; ++i) {
-    const float v = std::nearbyint(x[i] / a.scale) + a.zp;
-    const float q = v != v ? 0.f : (v < a.lo ? a.lo : (v > a.hi ? a.hi : v));
-    y[i] = (q - a.zp) * a.scale;
-  }
+  for (int64_t i = 0; i < n; ++i) y[i] = fake_quant_value(x[i], a.scale, a.zp, a.lo, a.hi);
 }
 
 void fake_quant_fast(KernelContext& c) {

@@ -9,21 +9,14 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/passes/pass_util.h"
 #include "engine/passes/passes.h"
 
 namespace ppocr::engine {
 namespace {
 
-const Tensor* const_of(const Graph& g, int id) {
-  return id >= 0 && g.values[id].is_constant() ? &g.values[id].constant : nullptr;
-}
-
-int64_t channel_len(const Tensor& t) {
-  const Shape& s = t.shape();
-  if (s.size() == 4 && s[0] == 1 && s[2] == 1 && s[3] == 1) return s[1];
-  if (s.size() == 3 && s[1] == 1 && s[2] == 1) return s[0];
-  return -1;
-}
+using pass::channel_const;
+using pass::const_of;
 
 struct Builder {
   std::vector<int64_t> steps;
@@ -83,7 +76,7 @@ bool add_step(Graph& g, const Node& n, int x, bool four_d, Builder& b) {
       else b.add(kAddScalar, op == "Sub" ? -v : v);
       return true;
     }
-    if (!four_d || channel_len(*t) < 0) return false;
+    if (!four_d || channel_const(*t) < 0) return false;
     std::vector<float> v = t->to_f32();
     if (op == "Sub")
       for (float& e : v) e = -e;
@@ -124,14 +117,11 @@ bool conv2d_out(const Graph& g, const std::vector<int>& prod, int v) {
 
 void fuse_eltwise_chains(Graph& g) {
   const std::vector<int> prod = g.producers();
-  std::vector<int> uses = g.use_counts();
-  std::vector<std::vector<int>> readers(g.values.size());
-  for (size_t i = 0; i < g.nodes.size(); ++i)
-    for (int v : g.nodes[i].inputs)
-      if (v >= 0) readers[v].push_back(static_cast<int>(i));
+  const pass::Uses u(g);
+  const std::vector<int>& uses = u.count;
+  const std::vector<std::vector<int>>& readers = u.consumers;
   std::vector<char> used(g.nodes.size(), 0);
   const size_t n0 = g.nodes.size();
-  bool any = false;
   for (size_t i = 0; i < n0; ++i) {
     if (used[i] || g.nodes[i].inputs.empty() || g.nodes[i].inputs[0] < 0) continue;
     // The chain's input: the first non-constant input of the first node.
@@ -181,9 +171,7 @@ void fuse_eltwise_chains(Graph& g) {
     const std::string name = first.name;
     for (size_t k = 1; k < members.size(); ++k) {
       used[members[k]] = 1;
-      g.nodes[members[k]].op = "__chain_dead";
-      g.nodes[members[k]].inputs.clear();
-      g.nodes[members[k]].outputs.clear();
+      pass::kill(g.nodes[members[k]]);
     }
     used[members[0]] = 1;
     Node& chain = g.nodes[members[0]];
@@ -194,11 +182,8 @@ void fuse_eltwise_chains(Graph& g) {
     chain.attrs = Attrs();
     chain.attrs.set("steps", b.steps);
     chain.attrs.set("params", b.params);
-    any = true;
   }
-  if (any)
-    g.nodes.erase(std::remove_if(g.nodes.begin(), g.nodes.end(), [](const Node& n) { return n.op == "__chain_dead"; }),
-                  g.nodes.end());
+  pass::erase_killed(g);
 }
 
 }  // namespace ppocr::engine

@@ -3,9 +3,9 @@
 // point for both and the quantised tensor read by nothing else, becomes one
 // FakeQuant node (ops/quantize.cpp): the same values in one fp32 pass instead
 // of an int8 tensor written and read back.
-#include <algorithm>
 #include <cmath>
 
+#include "engine/passes/pass_util.h"
 #include "engine/passes/passes.h"
 
 namespace ppocr::engine {
@@ -22,7 +22,6 @@ const Tensor* scalar_const(const Graph& g, const Node& n, size_t k) {
 void fuse_fake_quant(Graph& g) {
   const std::vector<int> prod = g.producers();
   const std::vector<int> uses = g.use_counts();
-  bool any = false;
   for (Node& dq : g.nodes) {
     if (dq.op != "DequantizeLinear" || dq.inputs.empty() || dq.inputs[0] < 0 || dq.outputs.size() != 1) continue;
     const int qv = dq.inputs[0];
@@ -46,14 +45,9 @@ void fuse_fake_quant(Graph& g) {
     dq.op = "FakeQuant";
     dq.inputs = {q.inputs[0]};
     dq.attrs = a;
-    q.op = "__fake_quant_dead";
-    q.inputs.clear();
-    q.outputs.clear();
-    any = true;
+    pass::kill(q);
   }
-  if (any)
-    g.nodes.erase(std::remove_if(g.nodes.begin(), g.nodes.end(), [](const Node& n) { return n.op == "__fake_quant_dead"; }),
-                  g.nodes.end());
+  pass::erase_killed(g);
 }
 
 }  // namespace ppocr::engine

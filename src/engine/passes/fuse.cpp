@@ -9,45 +9,20 @@
 #include <limits>
 
 #include "engine/op.h"
+#include "engine/passes/pass_util.h"
 #include "engine/passes/passes.h"
 
 namespace ppocr::engine {
 namespace {
 
-constexpr const char* kDead = "__fused";
-
-// Consumers of each value (node indices) and use counts, rebuilt after each rewrite.
-struct Uses {
-  std::vector<std::vector<int>> consumers;
-  std::vector<int> count;
-  explicit Uses(const Graph& g) : consumers(g.values.size()), count(g.use_counts()) {
-    for (size_t i = 0; i < g.nodes.size(); ++i)
-      for (int in : g.nodes[i].inputs)
-        if (in >= 0) consumers[in].push_back(static_cast<int>(i));
-  }
-  // The single consumer of v when v has exactly one use (and is no graph output).
-  int sole(int v) const { return count[v] == 1 && consumers[v].size() == 1 ? consumers[v][0] : -1; }
-};
-
-const Tensor* const_of(const Graph& g, int id) {
-  return id >= 0 && g.values[id].is_constant() ? &g.values[id].constant : nullptr;
-}
-
-void kill(Node& n) {
-  n.op = kDead;
-  n.inputs.clear();
-  n.outputs.clear();
-}
+using pass::const_of;
+using pass::kill;
+using pass::Uses;
 
 // Node `into` takes over `from`'s output; `from` is removed.
 void absorb(Node& into, Node& from) {
   into.outputs[0] = from.outputs[0];
   kill(from);
-}
-
-void erase_dead(Graph& g) {
-  g.nodes.erase(std::remove_if(g.nodes.begin(), g.nodes.end(), [](const Node& n) { return n.op == kDead; }),
-                g.nodes.end());
 }
 
 // Output channels of a Conv / ConvTranspose with constant weights (0 if unknown).
@@ -426,7 +401,7 @@ void remove_identities(Graph& g) {
   for (Node& n : g.nodes)
     for (int& in : n.inputs)
       if (in >= 0) in = root(in);
-  erase_dead(g);
+  pass::erase_killed(g);
 }
 
 void fuse_batchnorm(Graph& g) {
@@ -440,7 +415,7 @@ void fuse_batchnorm(Graph& g) {
       const int c = u.sole(n.outputs[0]);
       if (c >= 0 && g.nodes[c].op == "BatchNormalization") changed = fold_bn(g, static_cast<int>(i), c);
     }
-    if (changed) erase_dead(g);
+    if (changed) pass::erase_killed(g);
   }
 }
 
@@ -454,7 +429,7 @@ void fuse_conv_epilogues(Graph& g) {
       if (op == "Conv" || op == "ConvTranspose" || op == "MatMul" || op == "Gemm")
         changed = fuse_after(g, static_cast<int>(i), u);
     }
-    if (changed) erase_dead(g);
+    if (changed) pass::erase_killed(g);
   }
   g.topo_sort();
 }

@@ -4,8 +4,7 @@
 //  1. ReduceMean over axes {2,3} (keepdims) of a Conv output -> GlobalAveragePool.
 //  2. The Mul of a squeeze-and-excitation block, X * S with S computed by 1x1
 //     Convs from GlobalAveragePool(...) and having X's channel count -> ChannelMul;
-//     Add(X, ChannelMul(X, S)) -> ChannelMul with residual = 1 (Y = X * S + X);
-//     a BatchNormalization behind a FakeQuant -> per-channel Mul + Add.
+//     Add(X, ChannelMul(X, S)) -> ChannelMul with residual = 1 (Y = X * S + X).
 //  3. Candidates for NHWC storage ([N,H,W,C]) are the outputs of 2-D Convs,
 //     up-sampling ConvTransposes (kernel == stride), ChannelMul and
 //     "pass-through" nodes: Concat on the channel axis, 2-D MaxPool, 4-D Resize,
@@ -23,19 +22,17 @@
 //     (pool_input + the pool's attributes): PP-HGNet stems no longer write and
 //     re-read the pooled map.
 // Every other operator keeps seeing NCHW. PPOCR_NHWC=0 disables the pass.
-#include <algorithm>
-#include <cmath>
 #include <cstdlib>
 #include <string>
 
+#include "engine/passes/pass_util.h"
 #include "engine/passes/passes.h"
 
 namespace ppocr::engine {
 namespace {
 
-const Tensor* const_of(const Graph& g, int id) {
-  return id >= 0 && g.values[id].is_constant() ? &g.values[id].constant : nullptr;
-}
+using pass::channel_const;
+using pass::const_of;
 
 bool conv2d(const Graph& g, const Node& n) {
   if (n.op != "Conv" || n.inputs.size() < 2 || n.outputs.size() != 1) return false;
@@ -125,83 +122,21 @@ void se_mul_to_channel_mul(Graph& g, const std::vector<int>& prod) {
 // RSE neck) -> ChannelMul(X, S) with residual = 1: Y = X * S + X in one pass.
 void se_residual_into_channel_mul(Graph& g) {
   const std::vector<int> prod = g.producers();
-  std::vector<int> readers(g.values.size(), 0);
-  for (const Node& n : g.nodes)
-    for (int v : n.inputs)
-      if (v >= 0) ++readers[v];
-  for (int o : g.outputs) ++readers[o];
-  bool any = false;
+  const std::vector<int> uses = g.use_counts();
   for (Node& add : g.nodes) {
     if (add.op != "Add" || add.inputs.size() != 2 || add.outputs.size() != 1) continue;
     for (int k = 0; k < 2; ++k) {
       const int x = add.inputs[k], m = add.inputs[1 - k];
-      if (x < 0 || m < 0 || prod[m] < 0 || readers[m] != 1) continue;
+      if (x < 0 || m < 0 || prod[m] < 0 || uses[m] != 1) continue;
       Node& cm = g.nodes[prod[m]];
       if (cm.op != "ChannelMul" || cm.inputs[0] != x || cm.attrs.i("residual", 0) != 0) continue;
       cm.attrs.set("residual", int64_t{1});
       cm.outputs[0] = add.outputs[0];
-      add.op = "__se_residual_dead";
-      any = true;
+      pass::kill(add);
       break;
     }
   }
-  if (any)
-    g.nodes.erase(std::remove_if(g.nodes.begin(), g.nodes.end(),
-                                 [](const Node& n) { return n.op == "__se_residual_dead"; }),
-                  g.nodes.end());
-}
-
-// BatchNormalization of a FakeQuant of a 2-D Conv output (QDQ models), with constant
-// 1-D parameters -> Mul(X, s) then Add(., t), s = scale / sqrt(var + eps),
-// t = bias - mean * s, both [1,C,1,1]: per-channel ops that can run in NHWC.
-void batchnorm_to_affine(Graph& g) {
-  const std::vector<int> prod = g.producers();
-  // X = FakeQuant(2-D Conv output): 4-D, and the FakeQuant kept the BN from folding into the Conv.
-  auto behind_fake_quant = [&](int x) {
-    if (x < 0 || prod[x] < 0 || g.nodes[prod[x]].op != "FakeQuant") return false;
-    const int v = g.nodes[prod[x]].inputs[0];
-    return v >= 0 && prod[v] >= 0 && conv2d(g, g.nodes[prod[v]]);
-  };
-  const size_t n0 = g.nodes.size();
-  for (size_t i = 0; i < n0; ++i) {
-    Node& bn = g.nodes[i];
-    if (bn.op != "BatchNormalization" || bn.inputs.size() != 5 || bn.outputs.size() != 1) continue;
-    if (!behind_fake_quant(bn.inputs[0])) continue;
-    std::vector<std::vector<float>> p;
-    int64_t ch = -1;
-    for (int k = 1; k < 5; ++k) {
-      const Tensor* t = const_of(g, bn.inputs[k]);
-      if (!t || t->rank() != 1 || (ch >= 0 && t->dim(0) != ch)) break;
-      ch = t->dim(0);
-      p.push_back(t->to_f32());
-    }
-    if (p.size() != 4) continue;
-    const float eps = bn.attrs.f("epsilon", 1e-5f);
-    std::vector<float> sv(ch), tv(ch);
-    for (int64_t c = 0; c < ch; ++c) {
-      sv[c] = p[0][c] / std::sqrt(p[3][c] + eps);
-      tv[c] = p[1][c] - p[2][c] * sv[c];
-    }
-    const std::string name = bn.name;
-    const int x = bn.inputs[0], y = bn.outputs[0];
-    const int s = g.add_constant(name + "_scale", Tensor::from_vector<float>({1, ch, 1, 1}, sv));
-    const int t = g.add_constant(name + "_shift", Tensor::from_vector<float>({1, ch, 1, 1}, tv));
-    const int mid = g.add_value(name + "_scaled");
-    Node& mul = g.nodes[i];
-    mul.op = "Mul";
-    mul.inputs = {x, s};
-    mul.outputs = {mid};
-    mul.attrs = Attrs();
-    g.add_node("Add", name + "_shift_add", {mid, t}, {y});
-  }
-}
-
-// C if t is a per-channel constant of a 4-D NCHW tensor ([1,C,1,1] or [C,1,1]), else -1.
-int64_t channel_const(const Tensor& t) {
-  const Shape& s = t.shape();
-  if (s.size() == 4 && s[0] == 1 && s[2] == 1 && s[3] == 1) return s[1];
-  if (s.size() == 3 && s[1] == 1 && s[2] == 1) return s[0];
-  return -1;
+  pass::erase_killed(g);
 }
 
 // Nodes that compute the same way in NHWC as in NCHW once their inputs and
@@ -262,7 +197,6 @@ void assign_conv_layouts(Graph& g) {
   reduce_mean_to_gap(g, prod);
   se_mul_to_channel_mul(g, prod);
   se_residual_into_channel_mul(g);
-  batchnorm_to_affine(g);
   prod = g.producers();
 
   std::vector<std::vector<std::pair<int, int>>> uses(g.values.size());  // (node, input index)
@@ -337,7 +271,6 @@ void assign_conv_layouts(Graph& g) {
 void pool_into_concat(Graph& g) {
   const std::vector<int> prod = g.producers();
   const std::vector<int> uses = g.use_counts();
-  bool any = false;
   for (Node& cat : g.nodes) {
     if (cat.op != "Concat" || cat.attrs.s("layout", "") != "NHWC" || cat.attrs.has("pool_input")) continue;
     for (size_t k = 0; k < cat.inputs.size(); ++k) {
@@ -351,16 +284,11 @@ void pool_into_concat(Graph& g) {
       cat.attrs.set("ceil_mode", mp.attrs.i("ceil_mode", 0));
       if (mp.attrs.has("auto_pad")) cat.attrs.set("auto_pad", mp.attrs.s("auto_pad", "NOTSET"));
       cat.inputs[k] = mp.inputs[0];
-      mp.op = "__pooled_dead";
-      mp.inputs.clear();
-      mp.outputs.clear();
-      any = true;
+      pass::kill(mp);
       break;
     }
   }
-  if (any)
-    g.nodes.erase(std::remove_if(g.nodes.begin(), g.nodes.end(), [](const Node& n) { return n.op == "__pooled_dead"; }),
-                  g.nodes.end());
+  pass::erase_killed(g);
 }
 
 }  // namespace ppocr::engine
