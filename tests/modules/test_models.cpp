@@ -29,6 +29,12 @@ std::vector<std::pair<std::string, std::string>> word_labels(size_t n) {
   }
   return out;
 }
+// The crop images of those labels, in order.
+std::vector<cv::Mat> word_crops(const std::vector<std::pair<std::string, std::string>>& labels) {
+  std::vector<cv::Mat> crops;
+  for (auto& [name, text] : labels) crops.push_back(cv::imread(test::shared_path("data/icdar2015_words/images/" + name)));
+  return crops;
+}
 ModuleOptions one_thread() {
   ModuleOptions o;
   o.cpu_threads = 1;
@@ -41,8 +47,7 @@ TEST(Models, RecognitionOnnxAndNcnnReadWordCrops) {
   REQUIRE_SHARED("models/ncnn/latin_PP-OCRv5_mobile_rec");
   auto labels = word_labels(40);
   ASSERT_EQ(labels.size(), 40u);
-  std::vector<cv::Mat> crops;
-  for (auto& [name, text] : labels) crops.push_back(cv::imread(test::shared_path("data/icdar2015_words/images/" + name)));
+  std::vector<cv::Mat> crops = word_crops(labels);
   for (const char* dir : {"models/onnx/PP-OCRv6_tiny_rec", "models/ncnn/latin_PP-OCRv5_mobile_rec"}) {
     TextRecognitionOptions o;
     static_cast<ModuleOptions&>(o) = one_thread();
@@ -70,9 +75,7 @@ TEST(Models, RecognitionOnnxAndNcnnReadWordCrops) {
 TEST(Models, RecognitionWidthBucketKeepsTexts) {
   REQUIRE_SHARED("data/icdar2015_words/labels.txt");
   REQUIRE_SHARED("models/onnx/PP-OCRv6_tiny_rec");
-  auto labels = word_labels(40);
-  std::vector<cv::Mat> crops;
-  for (auto& [name, text] : labels) crops.push_back(cv::imread(test::shared_path("data/icdar2015_words/images/" + name)));
+  std::vector<cv::Mat> crops = word_crops(word_labels(40));
   TextRecognitionOptions o;
   static_cast<ModuleOptions&>(o) = one_thread();
   o.width_bucket = 1;
@@ -95,10 +98,8 @@ TEST(Models, RecognitionPadsNarrowBatchesToModelWidth) {
   REQUIRE_SHARED("data/icdar2015_words/labels.txt");
   REQUIRE_SHARED("models/onnx/PP-OCRv6_tiny_rec");
   std::vector<cv::Mat> crops;
-  for (auto& [name, text] : word_labels(60)) {
-    cv::Mat m = cv::imread(test::shared_path("data/icdar2015_words/images/" + name));
+  for (cv::Mat& m : word_crops(word_labels(60)))
     if (!m.empty() && m.cols < 4 * m.rows) crops.push_back(m);  // all well under 320/48
-  }
   ASSERT_GE(crops.size(), 12u);
   TextRecognitionOptions o;
   static_cast<ModuleOptions&>(o) = one_thread();
@@ -118,8 +119,7 @@ TEST(Models, TextlineOrientationPaddleAndNcnn) {
   REQUIRE_SHARED("models/ncnn/PP-LCNet_x1_0_textline_ori");
   REQUIRE_SHARED("data/icdar2015_words/labels.txt");
   std::vector<cv::Mat> upright, flipped;
-  for (auto& [name, text] : word_labels(40)) {
-    cv::Mat m = cv::imread(test::shared_path("data/icdar2015_words/images/" + name));
+  for (cv::Mat& m : word_crops(word_labels(40))) {
     if (m.cols < 2 * m.rows) continue;  // short words are ambiguous
     upright.push_back(m);
     cv::Mat f;
