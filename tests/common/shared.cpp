@@ -1,5 +1,8 @@
 #include "common/shared.h"
 
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <cstdlib>
 #include <unistd.h>
 
@@ -38,6 +41,16 @@ std::string temp_dir(const std::string& tag) {
   fs::remove_all(p);
   fs::create_directories(p);
   return p.string();
+}
+
+int run_command(const std::string& cmd, std::string* out) {
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return -1;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out->append(buf, n);
+  const int st = pclose(p);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 }  // namespace ppocr::test

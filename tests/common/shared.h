@@ -16,6 +16,8 @@ bool shared_exists(const std::string& rel);
 std::string ppocr_binary();
 // A fresh empty temporary directory for this test.
 std::string temp_dir(const std::string& tag);
+// Runs a shell command, appends its stdout to *out; returns its exit status (-1 if it did not exit).
+int run_command(const std::string& cmd, std::string* out);
 
 }  // namespace ppocr::test
 

@@ -23,7 +23,9 @@ TEST(ModelConfig, EverySharedInferenceYmlParses) {
     std::string dir = e.path().parent_path().filename().string();
     // The int8 variant keeps its source model's name.
     EXPECT_EQ(c.model_name, dir == "PP-OCRv5_mobile_det_int8" ? "PP-OCRv5_mobile_det" : dir);
-    if (dir != "UVDoc") EXPECT_FALSE(c.postprocess_name.empty());  // UVDoc's yml has no PostProcess
+    if (dir != "UVDoc") {  // UVDoc's yml has no PostProcess
+      EXPECT_FALSE(c.postprocess_name.empty());
+    }
     if (c.postprocess_name == "CTCLabelDecode") {
       EXPECT_GT(c.character_dict.size(), 30u);
     }

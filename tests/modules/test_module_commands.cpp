@@ -12,16 +12,8 @@
 namespace fs = std::filesystem;
 
 namespace {
-// Runs a command; returns its exit status and stdout.
-int run(const std::string& cmd, std::string* out) {
-  FILE* p = popen((cmd + " 2>/dev/null").c_str(), "r");
-  if (!p) return -1;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out->append(buf, n);
-  int st = pclose(p);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
+// Runs a command (stderr dropped); returns its exit status and stdout.
+int run(const std::string& cmd, std::string* out) { return ppocr::test::run_command(cmd + " 2>/dev/null", out); }
 std::string q(const std::string& s) { return "'" + s + "'"; }
 }  // namespace
 

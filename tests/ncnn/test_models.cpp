@@ -65,7 +65,9 @@ void check_det(const std::string& name, double min_agree, bool also_mean) {
   std::printf("%s vs ncnn: binarised agree %.5f, mean abs %.3g, max abs %.3g\n", name.c_str(), ncnn.bin_agree,
               ncnn.mean_abs, ncnn.max_abs);
   EXPECT_GE(onnx.bin_agree, min_agree);
-  if (also_mean) EXPECT_LE(onnx.mean_abs, 1e-3);
+  if (also_mean) {
+    EXPECT_LE(onnx.mean_abs, 1e-3);
+  }
   EXPECT_GE(ncnn.bin_agree, 0.999);
   EXPECT_LE(ncnn.mean_abs, 1e-3);
 }

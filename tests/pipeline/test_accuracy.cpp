@@ -25,12 +25,7 @@ using namespace ppocr;
 namespace {
 std::string run_capture(const std::string& cmd) {
   std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  pclose(p);
+  test::run_command(cmd, &out);
   return out;
 }
 }  // namespace

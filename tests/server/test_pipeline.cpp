@@ -111,12 +111,7 @@ class ServeProcess {
 
 std::string run_command(const std::string& cmd) {
   std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  int rc = pclose(p);
+  const int rc = ppocr::test::run_command(cmd, &out);
   EXPECT_EQ(rc, 0) << cmd << "\n" << out;
   return out;
 }
