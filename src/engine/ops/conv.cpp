@@ -388,8 +388,8 @@ void conv_fast(KernelContext& c) {
   const bool const_w = c.input_is_constant(1);  // a.w / a.b are float32 (cast) copies either way
   const bool const_b = c.input_is_constant(2);
   std::shared_ptr<ConvPrim> p;
-  if (c.cache && const_w && (const_b || a.b.empty()) && rows_layout(a) &&
-      !dnn::use_shape_primitive(c, dnn::node_key(c, "cw"))) {
+  const std::string key = c.cache ? dnn::node_key(c, const_w ? "cw" : "w") : std::string();
+  if (c.cache && const_w && (const_b || a.b.empty()) && rows_layout(a) && !dnn::use_shape_primitive(c, key)) {
     if (pointwise(a)) return conv_pointwise(c, a), nn::restore_dtype(c, dt);
     const int64_t patch = a.c * a.win.k[1] * a.win.k[2], rows = a.y_shape[0] * a.y_shape[2] * a.y_shape[3];
     if (patch <= 32 || (patch <= kMaxPatch && rows <= kMaxPatchRows * 8))  // gathering big maps costs more
@@ -397,7 +397,7 @@ void conv_fast(KernelContext& c) {
   }
   const Shape xs = logical(a.x, a.x_nhwc);
   auto make = [&] { return std::static_pointer_cast<void>(make_conv(a, xs, a.y_shape, const_w, const_b, &c)); };
-  if (c.cache) p = std::static_pointer_cast<ConvPrim>(c.cache->get_or_create(dnn::node_key(c, const_w ? "cw" : "w"), make));
+  if (c.cache) p = std::static_pointer_cast<ConvPrim>(c.cache->get_or_create(key, make));
   else p = make_conv(a, xs, a.y_shape, const_w, const_b, nullptr);
 
   const Shape& ys = a.y_shape;

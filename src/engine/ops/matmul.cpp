@@ -210,11 +210,12 @@ void matmul_fast(KernelContext& c) {
   if (r.m == 0 || r.n == 0 || r.k == 0 || r.y_full.size() > 12) return matmul_ref(c);
   // A constant B is packed once per (node, shapes) into oneDNN's preferred layout.
   const bool const_b = c.cache && c.input_is_constant(1) && c.in(1).dtype() == DType::Float32;
-  if (rows_path(r, const_b) && !dnn::use_shape_primitive(c, dnn::node_key(c, const_b ? "cb" : "b")))
+  const std::string key = c.cache ? dnn::node_key(c, const_b ? "cb" : "b") : std::string();
+  if (rows_path(r, const_b) && !dnn::use_shape_primitive(c, key))
     return matmul_rows(c, r), nn::restore_dtype(c, dt);
   std::shared_ptr<MatMulPrim> p;
   auto make = [&] { return std::static_pointer_cast<void>(make_matmul(r, const_b, &c)); };
-  if (c.cache) p = std::static_pointer_cast<MatMulPrim>(c.cache->get_or_create(dnn::node_key(c, const_b ? "cb" : "b"), make));
+  if (c.cache) p = std::static_pointer_cast<MatMulPrim>(c.cache->get_or_create(key, make));
   else p = make_matmul(r, false);
   Tensor& y = c.alloc_output(0, DType::Float32, r.y_shape);
   std::unordered_map<int, dnnl::memory> args{
