@@ -1,9 +1,17 @@
 #include "engine/model.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include "engine/executor.h"
 #include "engine/passes/passes.h"
 
 namespace ppocr::engine {
+
+static uint64_t now_ms() {
+  using namespace std::chrono;
+  return static_cast<uint64_t>(duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count()) + 1;
+}
 
 std::shared_ptr<Model> Model::from_graph(Graph g, const ModelOptions& opts, const std::string& format) {
   g.topo_sort();
@@ -35,6 +43,8 @@ std::vector<std::string> Model::output_names() const {
 std::vector<Tensor> Model::run(const std::vector<Tensor>& inputs) const {
   // Each concurrent call takes its own buffer pool; buffers are recycled within
   // the call as intermediates die, and across calls through the idle pools.
+  // Blocks that no recent run used are freed when a run ends, so that a server
+  // seeing inputs of many sizes holds the recent working set, not every size seen.
   std::shared_ptr<BufferPool> pool;
   {
     std::lock_guard<std::mutex> lk(pools_mu_);
@@ -44,12 +54,21 @@ std::vector<Tensor> Model::run(const std::vector<Tensor>& inputs) const {
     }
   }
   if (!pool) pool = BufferPool::create(size_t(256) << 20);  // idle memory kept per pool
+  pool->set_tick(now_ms());  // blocks returned in this run are stamped with its start
   struct GiveBack {
     const Model* m;
     std::shared_ptr<BufferPool>& p;
     ~GiveBack() {
-      std::lock_guard<std::mutex> lk(m->pools_mu_);
-      if (m->idle_pools_.size() < 8) m->idle_pools_.push_back(std::move(p));
+      std::vector<std::shared_ptr<BufferPool>> idle;
+      {
+        std::lock_guard<std::mutex> lk(m->pools_mu_);
+        if (m->idle_pools_.size() < 8) m->idle_pools_.push_back(std::move(p));
+        idle = m->idle_pools_;
+      }
+      const int keep = m->opts_.pool_keep_ms;
+      const uint64_t now = now_ms();
+      if (keep < 0 || now <= static_cast<uint64_t>(keep)) return;
+      for (auto& q : idle) q->trim(now - keep);  // outside the lock: pools are thread-safe
     }
   } give_back{this, pool};
   ExecOptions eo;
@@ -58,6 +77,13 @@ std::vector<Tensor> Model::run(const std::vector<Tensor>& inputs) const {
   eo.cache = cache_.get();
   eo.pool = pool.get();
   return execute(graph_, inputs, eo);
+}
+
+size_t Model::cached_bytes() const {
+  std::lock_guard<std::mutex> lk(pools_mu_);
+  size_t n = 0;
+  for (auto& p : idle_pools_) n += p->cached_bytes();
+  return n;
 }
 
 std::map<std::string, Tensor> Model::run(const std::map<std::string, Tensor>& inputs) const {

@@ -18,6 +18,10 @@ struct ModelOptions {
   bool fast_kernels = true;     // false: plain C++ reference kernels only (--enable_mkldnn False)
   bool optimize = true;         // graph passes (folding, fusion)
   size_t cache_capacity = 1024;  // oneDNN primitive cache entries (per model)
+  // When a run ends, cached intermediate buffers that no run of this model has used
+  // for pool_keep_ms milliseconds are given back to the system (< 0: kept, up to
+  // the pools' cap of 256 MB each).
+  int pool_keep_ms = 2000;
 };
 
 struct RunStats {
@@ -38,6 +42,8 @@ class Model {
   // Inputs in graph-input order; outputs in graph-output order.
   std::vector<Tensor> run(const std::vector<Tensor>& inputs) const;
   std::map<std::string, Tensor> run(const std::map<std::string, Tensor>& inputs) const;
+  // Bytes of freed intermediate buffers that the idle runs' pools keep for reuse.
+  size_t cached_bytes() const;
 
  private:
   Model() = default;

@@ -6,6 +6,8 @@
 #include <mutex>
 #include <sstream>
 
+#include <sys/mman.h>
+
 namespace ppocr::engine {
 
 size_t dtype_size(DType t) {
@@ -54,10 +56,18 @@ std::string shape_str(const Shape& s) {
 
 Buffer::~Buffer() {
   if (release) release(*this);
+  else if (capacity) free_block(data, capacity);
   else std::free(data);
 }
 
-static void* aligned_alloc64(size_t bytes) {
+static size_t mapped_len(size_t bytes) { return (bytes + 4095) / 4096 * 4096; }
+
+void* alloc_block(size_t bytes) {
+  if (bytes >= kMappedBlockBytes) {
+    void* p = mmap(nullptr, mapped_len(bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) fail("out of memory allocating ", bytes, " bytes");
+    return p;
+  }
   size_t n = (bytes + 63) / 64 * 64;
   if (n == 0) n = 64;
   void* p = std::aligned_alloc(64, n);
@@ -65,11 +75,22 @@ static void* aligned_alloc64(size_t bytes) {
   return p;
 }
 
+void free_block(void* p, size_t bytes) {
+  if (!p) return;
+  if (bytes >= kMappedBlockBytes) munmap(p, mapped_len(bytes));
+  else std::free(p);
+}
+
 struct BufferPool::Impl {
+  struct Block {
+    void* data;
+    uint64_t tick;  // last handed out or returned
+  };
   mutable std::mutex mu;
-  std::multimap<size_t, void*> free;  // capacity -> block
+  std::multimap<size_t, Block> free;  // capacity -> block
   size_t cached = 0;
   size_t max_cached = 0;
+  uint64_t tick = 0;
 };
 
 static size_t size_class(size_t bytes) {
@@ -99,23 +120,25 @@ std::shared_ptr<Buffer> BufferPool::get(size_t bytes) {
     auto it = impl_->free.lower_bound(cap);
     if (it != impl_->free.end() && it->first <= 2 * cap) {
       cap = it->first;
-      b->data = it->second;
+      b->data = it->second.data;
       impl_->free.erase(it);
       impl_->cached -= cap;
     }
   }
-  if (!b->data) b->data = aligned_alloc64(cap);
+  if (!b->data) b->data = alloc_block(cap);
+  b->capacity = cap;
   std::weak_ptr<BufferPool> weak = shared_from_this();
   b->release = [weak, cap](Buffer& buf) {
     if (auto pool = weak.lock()) {
-      std::lock_guard<std::mutex> lk(pool->impl_->mu);
-      if (pool->impl_->cached + cap <= pool->impl_->max_cached) {
-        pool->impl_->free.emplace(cap, buf.data);
-        pool->impl_->cached += cap;
+      Impl& im = *pool->impl_;
+      std::lock_guard<std::mutex> lk(im.mu);
+      if (im.cached + cap <= im.max_cached) {
+        im.free.emplace(cap, Impl::Block{buf.data, im.tick});
+        im.cached += cap;
         return;
       }
     }
-    std::free(buf.data);
+    free_block(buf.data, cap);
   };
   return b;
 }
@@ -125,9 +148,35 @@ size_t BufferPool::cached_bytes() const {
   return impl_->cached;
 }
 
+size_t BufferPool::cached_blocks() const {
+  std::lock_guard<std::mutex> lk(impl_->mu);
+  return impl_->free.size();
+}
+
+void BufferPool::set_tick(uint64_t tick) {
+  std::lock_guard<std::mutex> lk(impl_->mu);
+  impl_->tick = tick;
+}
+
+size_t BufferPool::trim(uint64_t oldest) {
+  std::lock_guard<std::mutex> lk(impl_->mu);
+  size_t freed = 0;
+  for (auto it = impl_->free.begin(); it != impl_->free.end();) {
+    if (it->second.tick < oldest) {
+      free_block(it->second.data, it->first);
+      freed += it->first;
+      it = impl_->free.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  impl_->cached -= freed;
+  return freed;
+}
+
 void BufferPool::clear() {
   std::lock_guard<std::mutex> lk(impl_->mu);
-  for (auto& kv : impl_->free) std::free(kv.second);
+  for (auto& kv : impl_->free) free_block(kv.second.data, kv.first);
   impl_->free.clear();
   impl_->cached = 0;
 }
@@ -143,7 +192,11 @@ Tensor::Tensor(DType dtype, Shape shape, BufferPool* pool) : dtype_(dtype), shap
     buf_ = pool->get(b);
   } else {
     buf_ = std::make_shared<Buffer>();
-    buf_->data = aligned_alloc64(b);
+    // malloc, not alloc_block: a tensor outside a pool (inputs, outputs) is made
+    // afresh on every call, and freshly mapped pages would fault in each time.
+    size_t n = (b + 63) / 64 * 64;
+    buf_->data = std::aligned_alloc(64, n ? n : 64);
+    if (!buf_->data) fail("out of memory allocating ", b, " bytes");
     buf_->bytes = b;
   }
 }

@@ -30,14 +30,22 @@ using Shape = std::vector<int64_t>;
 int64_t shape_numel(const Shape& s);
 std::string shape_str(const Shape& s);
 
-// Raw storage. `release` (optional) is called instead of free() when the last
-// reference goes, which lets a BufferPool take the memory back.
+// Raw storage. `release` (optional) is called instead of free_block() when the
+// last reference goes, which lets a BufferPool take the memory back.
 struct Buffer {
   void* data = nullptr;
-  size_t bytes = 0;
+  size_t bytes = 0;     // what the tensor uses
+  size_t capacity = 0;  // what alloc_block() was asked for (0: data came from malloc)
   std::function<void(Buffer&)> release;
   ~Buffer();
 };
+
+// Tensor memory: 64-byte aligned. Blocks of kMappedBlockBytes or more are mapped
+// from the system on their own and unmapped when freed, so big tensors never
+// fragment the malloc heaps and the resident size drops as soon as they go.
+constexpr size_t kMappedBlockBytes = size_t(1) << 20;
+void* alloc_block(size_t bytes);
+void free_block(void* p, size_t bytes);  // bytes as given to alloc_block
 
 class BufferPool;
 
@@ -99,11 +107,19 @@ class Tensor {
 // Recycles freed buffers by size class, so that an executor run reuses the
 // memory of dead intermediate tensors. Thread-safe. Keep it alive (shared_ptr)
 // while tensors from it exist: released buffers hold a weak reference.
+//
+// Ageing: the owner advances the pool's clock (set_tick, e.g. once per run), each
+// cached block remembers the tick at which it was last handed out or returned,
+// and trim(oldest) frees the blocks last used before tick `oldest`. Memory then
+// follows the recent working set instead of collecting every size ever seen.
 class BufferPool : public std::enable_shared_from_this<BufferPool> {
  public:
   static std::shared_ptr<BufferPool> create(size_t max_cached_bytes = size_t(1) << 31);
   std::shared_ptr<Buffer> get(size_t bytes);
   size_t cached_bytes() const;
+  size_t cached_blocks() const;
+  void set_tick(uint64_t tick);
+  size_t trim(uint64_t oldest);  // returns the bytes freed
   void clear();
   ~BufferPool();
 

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
+#include <thread>
 
 #include "engine/executor.h"
 #include "engine/model.h"
@@ -102,4 +104,62 @@ TEST(BufferPool, ReusesFreedBuffers) {
   EXPECT_GT(pool->cached_bytes(), 0u);
   Tensor t2(DType::Float32, {990}, pool.get());
   EXPECT_EQ(t2.raw(), p1);
+}
+
+TEST(BufferPool, TrimFreesBlocksUnusedSinceATick) {
+  auto pool = BufferPool::create();
+  pool->set_tick(1);
+  { Tensor old(DType::Float32, {1 << 19}, pool.get()); }  // 2 MB: a mapped block
+  pool->set_tick(5);
+  { Tensor recent(DType::Float32, {1000}, pool.get()); }
+  EXPECT_EQ(pool->cached_blocks(), 2u);
+  EXPECT_EQ(pool->trim(1), 0u);  // nothing is older than tick 1
+  EXPECT_GE(pool->trim(5), size_t(2) << 20);
+  EXPECT_EQ(pool->cached_blocks(), 1u);
+  // A block handed out again is stamped anew when it comes back.
+  pool->set_tick(9);
+  { Tensor again(DType::Float32, {1000}, pool.get()); }
+  EXPECT_EQ(pool->trim(9), 0u);
+  EXPECT_EQ(pool->cached_blocks(), 1u);
+  EXPECT_GT(pool->trim(10), 0u);
+  EXPECT_EQ(pool->cached_bytes(), 0u);
+}
+
+TEST(BufferPool, MappedBlocksAreAlignedAndReused) {
+  auto pool = BufferPool::create();
+  void* p1;
+  {
+    Tensor t(DType::Float32, {3 << 20}, pool.get());  // 12 MB
+    p1 = t.raw();
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(p1) % 64, 0u);
+    t.data<float>()[(3 << 20) - 1] = 1.f;  // the whole block is writable
+  }
+  Tensor t2(DType::Float32, {(3 << 20) - 100}, pool.get());
+  EXPECT_EQ(t2.raw(), p1);
+}
+
+static std::shared_ptr<Model> square_of_double(int keep_ms) {
+  Graph g;
+  int x = g.add_value("x"), a = g.add_value("a"), y = g.add_value("y");
+  g.inputs = {x};
+  g.add_node("Add", "double", {x, x}, {a});
+  g.add_node("Mul", "square", {a, a}, {y});
+  g.outputs = {y};
+  ModelOptions o;
+  o.pool_keep_ms = keep_ms;
+  return Model::from_graph(g, o);
+}
+
+TEST(Model, FreesBuffersNoRecentRunUsed) {
+  auto ageing = square_of_double(300), keeping = square_of_double(-1);
+  for (auto& m : {ageing, keeping}) {
+    auto y = m->run({Tensor::zeros(DType::Float32, {1 << 20})});  // 4 MB tensors
+    EXPECT_EQ(y[0].numel(), 1 << 20);
+  }
+  EXPECT_GE(ageing->cached_bytes(), size_t(4) << 20);
+  EXPECT_GE(keeping->cached_bytes(), size_t(8) << 20);  // the intermediate and the output
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  for (auto& m : {ageing, keeping}) m->run({Tensor::zeros(DType::Float32, {16})});
+  EXPECT_LT(ageing->cached_bytes(), size_t(1) << 20);  // only the small run's blocks are left
+  EXPECT_GE(keeping->cached_bytes(), size_t(8) << 20);
 }
