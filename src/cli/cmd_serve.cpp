@@ -116,6 +116,8 @@ CommandRegistrar reg([](CLI::App& app) {
   sc->add_option("--max_output_img_size", so.max_output_img_side, "Returned images fit in this square (0 = as is)")
       ->capture_default_str()->group(g);
   sc->add_option("--fetch_timeout_s", so.fetch_timeout_s, "Time limit for fetching a URL, s")->capture_default_str()->group(g);
+  sc->add_option("--heap_trim_s", so.heap_trim_s, "Give freed heap memory back to the system at most this often, s (0 = never)")
+      ->capture_default_str()->check(CLI::Range(0.0, 86400.0))->group(g);
   sc->add_option("--http_threads", a->server.http_threads, "Connection threads (0 = workers + queue_size + 8)")->group(g);
   sc->add_flag("--access_log", a->server.access_log, "Log every request to stderr")->group(g);
   sc->callback([a, sc] {

@@ -39,7 +39,7 @@ json prune_result(const json& res) {
 }
 
 OcrService::OcrService(ServiceOptions opts, OcrFn ocr)
-    : opts_(opts), ocr_(std::move(ocr)), pool_(opts.workers, opts.queue_size) {}
+    : opts_(opts), ocr_(std::move(ocr)), trimmer_(opts.heap_trim_s), pool_(opts.workers, opts.queue_size) {}
 
 OcrService::~OcrService() { shutdown(); }
 
@@ -71,7 +71,10 @@ Reply OcrService::handle_ocr(const std::string& body) {
   }
   auto reply = std::make_shared<Reply>();
   auto request = std::make_shared<OcrRequest>(std::move(req));
-  auto job = pool_.submit([this, reply, request, log_id](const Job& j) { *reply = process(*request, log_id, j); });
+  auto job = pool_.submit([this, reply, request, log_id](const Job& j) {
+    *reply = process(*request, log_id, j);
+    trimmer_.maybe_trim();  // what earlier requests freed; see heap_trim.h
+  });
   if (!job) {
     std::string msg = "server busy: all " + std::to_string(opts_.workers) + " workers are busy and " +
                       std::to_string(opts_.queue_size) + " requests are queued (--queue_size); retry later";

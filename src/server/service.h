@@ -8,6 +8,7 @@
 
 #include "server/backend.h"
 #include "server/decode.h"
+#include "server/heap_trim.h"
 #include "server/worker_pool.h"
 
 namespace ppocr::server {
@@ -24,6 +25,7 @@ struct ServiceOptions {
   bool visualize = true;         // default when the request's `visualize` is null/absent
   int max_output_img_side = 2000;  // returned images are shrunk to fit this box (0 = no limit)
   double fetch_timeout_s = 30;
+  double heap_trim_s = 10;       // give freed heap memory back to the system at most this often (0 = never)
 };
 
 struct Reply {
@@ -57,6 +59,7 @@ class OcrService {
 
   ServiceOptions opts_;
   OcrFn ocr_;
+  HeapTrimmer trimmer_;
   WorkerPool pool_;
 };
 

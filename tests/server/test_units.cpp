@@ -2,6 +2,7 @@
 // type sniffing, header probing, address classification, pruning, the pool.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
 #include <regex>
@@ -11,6 +12,7 @@
 #include "server/base64.h"
 #include "server/fetch.h"
 #include "server/file_type.h"
+#include "server/heap_trim.h"
 #include "server/http_error.h"
 #include "server/image_probe.h"
 #include "server/log_id.h"
@@ -278,3 +280,40 @@ TEST(YamlConfig, FillsOptionsNotGivenOnTheCommandLine) {
   EXPECT_THROW(apply_yaml_config(app, dir + "/unknown.yaml"), CLI::ParseError);
   EXPECT_THROW(apply_yaml_config(app, dir + "/missing.yaml"), CLI::ParseError);
 }
+
+static long resident_kb() {
+  std::ifstream f("/proc/self/statm");
+  long size = 0, resident = 0;
+  f >> size >> resident;
+  return resident * 4;  // pages of 4 KiB
+}
+
+TEST(HeapTrimmer, TrimsAtMostOncePerInterval) {
+  HeapTrimmer never(0);
+  EXPECT_FALSE(never.maybe_trim());
+  HeapTrimmer t(3600);
+#if defined(__GLIBC__)
+  EXPECT_TRUE(t.maybe_trim());
+#endif
+  EXPECT_FALSE(t.maybe_trim());  // within the interval
+}
+
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+TEST(HeapTrimmer, GivesFragmentedFreeMemoryBack) {
+  // 64 MB in 64 KB blocks (below malloc's mmap threshold: they come from the
+  // heap), every 16th kept alive, so the freed ones are holes free() cannot return.
+  std::vector<char*> blocks;
+  for (int i = 0; i < 1024; ++i) {
+    blocks.push_back(static_cast<char*>(std::malloc(64 << 10)));
+    std::memset(blocks.back(), 1, 64 << 10);
+  }
+  for (size_t i = 0; i < blocks.size(); ++i)
+    if (i % 16 != 15) std::free(blocks[i]);
+  long before = resident_kb();
+  HeapTrimmer t(1);
+  ASSERT_TRUE(t.maybe_trim());
+  long after = resident_kb();
+  EXPECT_GT(before - after, 32 * 1024) << "resident " << before << " kB -> " << after << " kB";
+  for (size_t i = 15; i < blocks.size(); i += 16) std::free(blocks[i]);
+}
+#endif
