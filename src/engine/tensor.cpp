@@ -62,8 +62,14 @@ Buffer::~Buffer() {
 
 static size_t mapped_len(size_t bytes) { return (bytes + 4095) / 4096 * 4096; }
 
+#if defined(__SANITIZE_ADDRESS__)
+static constexpr bool kMapBlocks = false;  // keep every block in ASan's sight (redzones, use after free)
+#else
+static constexpr bool kMapBlocks = true;
+#endif
+
 void* alloc_block(size_t bytes) {
-  if (bytes >= kMappedBlockBytes) {
+  if (kMapBlocks && bytes >= kMappedBlockBytes) {
     void* p = mmap(nullptr, mapped_len(bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) fail("out of memory allocating ", bytes, " bytes");
     return p;
@@ -77,7 +83,7 @@ void* alloc_block(size_t bytes) {
 
 void free_block(void* p, size_t bytes) {
   if (!p) return;
-  if (bytes >= kMappedBlockBytes) munmap(p, mapped_len(bytes));
+  if (kMapBlocks && bytes >= kMappedBlockBytes) munmap(p, mapped_len(bytes));
   else std::free(p);
 }
 

@@ -42,7 +42,8 @@ struct Buffer {
 
 // Tensor memory: 64-byte aligned. Blocks of kMappedBlockBytes or more are mapped
 // from the system on their own and unmapped when freed, so big tensors never
-// fragment the malloc heaps and the resident size drops as soon as they go.
+// fragment the malloc heaps and the resident size drops as soon as they go
+// (not under AddressSanitizer, which then keeps watching them).
 constexpr size_t kMappedBlockBytes = size_t(1) << 20;
 void* alloc_block(size_t bytes);
 void free_block(void* p, size_t bytes);  // bytes as given to alloc_block
