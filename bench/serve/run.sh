@@ -55,5 +55,5 @@ SAMPLER=$!
 python3 bench/serve/load.py "127.0.0.1:$PORT" "$OUT/$RSS_IMAGES" "$TOTAL" 4
 echo "rss_kb_end: $(rss)"
 kill $SAMPLER 2>/dev/null || true
-echo "rss samples (unix time, kB): $OUT/rss.txt; min/max after the first 10%:"
-awk '{a[NR]=$2} END {s=int(NR/10)+1; mn=1e18; mx=0; for(i=s;i<=NR;i++){if(a[i]<mn)mn=a[i]; if(a[i]>mx)mx=a[i]} print "  min " mn " kB, max " mx " kB, samples " NR}' "$OUT/rss.txt"
+echo "rss samples (unix time, kB): $OUT/rss.txt"
+python3 bench/serve/rss_summary.py "$OUT/rss.txt"
