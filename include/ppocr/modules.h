@@ -3,6 +3,10 @@
 // DocImgOrientationClassification, TextImageUnwarping). Each is built from a
 // model directory; pre/post-processing parameters come from its inference.yml,
 // then from the options given here. predict() is thread-safe.
+//
+// Each keeps the intermediate buffers of finished calls for reuse (those no
+// call used for 2 s are freed as calls end); release_buffers() frees them all
+// now, e.g. when a service goes idle. Thread-safe; calls running keep theirs.
 #pragma once
 #include <memory>
 #include <optional>
@@ -47,6 +51,7 @@ class TextDetection {
   // Runtime overrides use the same fields (unset = constructor's value).
   TextDetectionResult predict(const cv::Mat& bgr, const TextDetectionOptions* overrides = nullptr) const;
   TextDetParams params(const TextDetectionOptions* overrides = nullptr) const;
+  void release_buffers() const;
 
  private:
   struct Impl;
@@ -74,6 +79,7 @@ class TextRecognition {
   ~TextRecognition();
   // Crops are batched by aspect ratio (batch_size); results in input order.
   std::vector<TextRecognitionResult> predict(const std::vector<cv::Mat>& crops) const;
+  void release_buffers() const;
 
  private:
   struct Impl;
@@ -98,6 +104,7 @@ class Classification {
   ~Classification();
   std::vector<ClassificationResult> predict(const std::vector<cv::Mat>& images) const;
   const std::vector<std::string>& labels() const;
+  void release_buffers() const;
 
  private:
   struct Impl;
@@ -116,6 +123,7 @@ class TextImageUnwarping {
   TextImageUnwarping(const std::string& model_dir, const ModuleOptions& opts = {});
   ~TextImageUnwarping();
   TextImageUnwarpingResult predict(const cv::Mat& bgr) const;
+  void release_buffers() const;
 
  private:
   struct Impl;

@@ -48,6 +48,11 @@ class OCR {
   // The effective settings after inference.yml and defaults were applied
   // (model dirs resolved), e.g. for exporting a PaddleX config.
   const OCROptions& effective_options() const;
+
+  // Frees the intermediate buffers every loaded model keeps for reuse between
+  // calls (see modules.h); calls in progress keep theirs. For a long-lived
+  // process going idle; the next call makes them again.
+  void release_buffers() const;
   // Effective values as a PaddleX-style pipeline config (pipeline_name: OCR,
   // SubModules / SubPipelines).
   std::string export_paddlex_config_yaml() const;

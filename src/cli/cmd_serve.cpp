@@ -62,7 +62,7 @@ void serve(ServeArgs& a) {
   auto t0 = std::chrono::steady_clock::now();
   auto ocr = std::make_shared<const OCR>(opts);
   double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  server::Server srv(a.server, server::make_pipeline_backend(ocr));
+  server::Server srv(a.server, server::make_pipeline_backend(ocr), [ocr] { ocr->release_buffers(); });
   srv.bind();
   std::cerr << "ppocr serve: pipeline loaded in " << load_s << " s; listening on http://" << a.server.host << ":"
             << srv.port() << " (POST /ocr, GET /health); " << so.workers << " workers, queue " << so.queue_size
@@ -117,6 +117,9 @@ CommandRegistrar reg([](CLI::App& app) {
       ->capture_default_str()->group(g);
   sc->add_option("--fetch_timeout_s", so.fetch_timeout_s, "Time limit for fetching a URL, s")->capture_default_str()->group(g);
   sc->add_option("--heap_trim_s", so.heap_trim_s, "Give freed heap memory back to the system at most this often, s (0 = never)")
+      ->capture_default_str()->check(CLI::Range(0.0, 86400.0))->group(g);
+  sc->add_option("--idle_release_s", so.idle_release_s,
+                 "After this long without a request, free the models' cached buffers and trim the heaps, s (0 = never)")
       ->capture_default_str()->check(CLI::Range(0.0, 86400.0))->group(g);
   sc->add_option("--http_threads", a->server.http_threads, "Connection threads (0 = workers + queue_size + 8)")->group(g);
   sc->add_flag("--access_log", a->server.access_log, "Log every request to stderr")->group(g);

@@ -86,6 +86,16 @@ size_t Model::cached_bytes() const {
   return n;
 }
 
+void Model::release_buffers() const {
+  std::vector<std::shared_ptr<BufferPool>> idle;
+  {
+    std::lock_guard<std::mutex> lk(pools_mu_);
+    idle.swap(idle_pools_);
+  }
+  // The pools (and their blocks) go here, outside the lock; tensors still holding
+  // a block of one free it themselves (their pool reference is weak).
+}
+
 std::map<std::string, Tensor> Model::run(const std::map<std::string, Tensor>& inputs) const {
   std::vector<Tensor> in;
   for (int id : graph_.inputs) {

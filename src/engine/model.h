@@ -44,6 +44,8 @@ class Model {
   std::map<std::string, Tensor> run(const std::map<std::string, Tensor>& inputs) const;
   // Bytes of freed intermediate buffers that the idle runs' pools keep for reuse.
   size_t cached_bytes() const;
+  // Frees those buffers now (runs in progress keep theirs); later runs make them again.
+  void release_buffers() const;
 
  private:
   Model() = default;

@@ -15,8 +15,11 @@ class HeapTrimmer {
   // Trims unless the last trim was less than interval_s ago (or another thread is
   // trimming); true when it trimmed. Cheap to call after every request.
   bool maybe_trim();
+  // Trims now, whatever the interval (unless interval_s <= 0 or another thread is trimming).
+  bool trim_now();
 
  private:
+  bool trim(bool force);
   using Clock = std::chrono::steady_clock;
   const double interval_s_;
   std::mutex mu_;

@@ -29,9 +29,9 @@ std::string default_message(int status, const httplib::Request& req, size_t max_
 
 }  // namespace
 
-Server::Server(ServerOptions opts, OcrFn ocr)
+Server::Server(ServerOptions opts, OcrFn ocr, std::function<void()> release_buffers)
     : opts_(std::move(opts)),
-      service_(std::make_unique<OcrService>(opts_.service, std::move(ocr))),
+      service_(std::make_unique<OcrService>(opts_.service, std::move(ocr), std::move(release_buffers))),
       http_(std::make_unique<httplib::Server>()) {
   const ServiceOptions& so = opts_.service;
   int threads = opts_.http_threads > 0 ? opts_.http_threads : so.workers + so.queue_size + 8;

@@ -26,7 +26,8 @@ struct ServerOptions {
 
 class Server {
  public:
-  Server(ServerOptions opts, OcrFn ocr);
+  // release_buffers: see OcrService.
+  Server(ServerOptions opts, OcrFn ocr, std::function<void()> release_buffers = {});
   ~Server();
 
   // Binds the listening socket; throws ppocr::Error when it cannot.

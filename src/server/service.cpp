@@ -1,5 +1,7 @@
 #include "server/service.h"
 
+#include <algorithm>
+#include <chrono>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -38,12 +40,47 @@ json prune_result(const json& res) {
   return res;
 }
 
-OcrService::OcrService(ServiceOptions opts, OcrFn ocr)
-    : opts_(opts), ocr_(std::move(ocr)), trimmer_(opts.heap_trim_s), pool_(opts.workers, opts.queue_size) {}
+OcrService::OcrService(ServiceOptions opts, OcrFn ocr, std::function<void()> release_buffers)
+    : opts_(opts),
+      ocr_(std::move(ocr)),
+      release_buffers_(std::move(release_buffers)),
+      trimmer_(opts.heap_trim_s),
+      pool_(opts.workers, opts.queue_size) {
+  if (opts_.idle_release_s > 0) watcher_ = std::thread([this] { watch_idle(); });
+}
 
 OcrService::~OcrService() { shutdown(); }
 
-void OcrService::shutdown() { pool_.shutdown(); }
+void OcrService::shutdown() {
+  {
+    std::lock_guard<std::mutex> lock(idle_mu_);
+    stop_watch_ = true;
+  }
+  idle_cv_.notify_all();
+  if (watcher_.joinable()) watcher_.join();
+  pool_.shutdown();
+}
+
+static int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void OcrService::watch_idle() {
+  const auto idle_ns = static_cast<int64_t>(opts_.idle_release_s * 1e9);
+  const auto poll = std::chrono::duration<double>(std::min(1.0, opts_.idle_release_s / 4));
+  std::unique_lock<std::mutex> lock(idle_mu_);
+  while (!idle_cv_.wait_for(lock, poll, [&] { return stop_watch_; })) {
+    if (released_.load() || pool_.running() > 0 || pool_.waiting() > 0) continue;
+    if (steady_ns() - last_active_ns_.load() < idle_ns) continue;
+    released_ = true;
+    lock.unlock();
+    if (release_buffers_) release_buffers_();
+    trimmer_.trim_now();
+    ++idle_releases_;
+    lock.lock();
+  }
+}
 
 Reply OcrService::health() const { return {200, error_body(new_log_id(), 0, "Healthy")}; }
 
@@ -73,6 +110,8 @@ Reply OcrService::handle_ocr(const std::string& body) {
   auto request = std::make_shared<OcrRequest>(std::move(req));
   auto job = pool_.submit([this, reply, request, log_id](const Job& j) {
     *reply = process(*request, log_id, j);
+    last_active_ns_ = steady_ns();
+    released_ = false;
     trimmer_.maybe_trim();  // what earlier requests freed; see heap_trim.h
   });
   if (!job) {

@@ -3,6 +3,10 @@
 // thread; fetching, decoding, OCR and image encoding run on the worker pool.
 #pragma once
 #include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
 #include <memory>
 #include <string>
 
@@ -26,6 +30,7 @@ struct ServiceOptions {
   int max_output_img_side = 2000;  // returned images are shrunk to fit this box (0 = no limit)
   double fetch_timeout_s = 30;
   double heap_trim_s = 10;       // give freed heap memory back to the system at most this often (0 = never)
+  double idle_release_s = 30;    // no request for this long: free the models' cached buffers too (0 = never)
 };
 
 struct Reply {
@@ -41,7 +46,9 @@ nlohmann::json prune_result(const nlohmann::json& res);
 
 class OcrService {
  public:
-  OcrService(ServiceOptions opts, OcrFn ocr);
+  // release_buffers (optional): frees what the OCR function keeps between calls;
+  // called once the service has been idle for idle_release_s.
+  OcrService(ServiceOptions opts, OcrFn ocr, std::function<void()> release_buffers = {});
   ~OcrService();
 
   Reply handle_ocr(const std::string& body);
@@ -52,15 +59,28 @@ class OcrService {
   const ServiceOptions& options() const { return opts_; }
   int waiting() const { return pool_.waiting(); }
   int running() const { return pool_.running(); }
+  int idle_releases() const { return idle_releases_.load(); }  // times memory was released on idling
 
  private:
   Reply process(const OcrRequest& req, const std::string& log_id, const Job& job) const;
   std::string encode_image(const cv::Mat& img) const;
 
   ServiceOptions opts_;
+  void watch_idle();  // the idle watcher thread
+
   OcrFn ocr_;
+  std::function<void()> release_buffers_;
   HeapTrimmer trimmer_;
   WorkerPool pool_;
+  // Idle release: the watcher wakes regularly and, once no request has run for
+  // idle_release_s, frees the cached buffers and trims the heaps (once per idle spell).
+  std::atomic<int64_t> last_active_ns_{0};  // steady clock, end of the latest request
+  std::atomic<bool> released_{true};        // nothing to give back since the last release
+  std::atomic<int> idle_releases_{0};
+  std::mutex idle_mu_;
+  std::condition_variable idle_cv_;
+  bool stop_watch_ = false;
+  std::thread watcher_;
 };
 
 }  // namespace ppocr::server

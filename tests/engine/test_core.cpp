@@ -163,3 +163,13 @@ TEST(Model, FreesBuffersNoRecentRunUsed) {
   EXPECT_LT(ageing->cached_bytes(), size_t(1) << 20);  // only the small run's blocks are left
   EXPECT_GE(keeping->cached_bytes(), size_t(8) << 20);
 }
+
+TEST(Model, ReleaseBuffersFreesWhatIdleRunsKeep) {
+  auto m = square_of_double(-1);
+  m->run({Tensor::zeros(DType::Float32, {1 << 20})});
+  EXPECT_GE(m->cached_bytes(), size_t(8) << 20);
+  m->release_buffers();
+  EXPECT_EQ(m->cached_bytes(), 0u);
+  auto y = m->run({Tensor::from_vector<float>({2}, {1.f, 2.f})});  // runs as before
+  EXPECT_EQ(y[0].to_f32(), (std::vector<float>{4.f, 16.f}));
+}

@@ -1,6 +1,8 @@
 // End-to-end: the C++ API on shared images (skips without ../shared).
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
@@ -137,7 +139,17 @@ TEST(Pipeline, ThreadSafePredict) {
         if (shared_ocr().predict(Input::from_path(files[i])).at(0).rec_texts != expect[i]) ++mismatches;
       }
     });
+  // Freeing the cached buffers while calls run (as `ppocr serve` does when idle) changes nothing.
+  std::atomic<bool> done{false};
+  std::thread releaser([&] {
+    while (!done) {
+      shared_ocr().release_buffers();
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  });
   for (auto& th : threads) th.join();
+  done = true;
+  releaser.join();
   EXPECT_EQ(mismatches.load(), 0);
 }
 

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <atomic>
 #include <fstream>
+#include <thread>
 #include <opencv2/imgcodecs.hpp>
 #include <regex>
 #include <set>
@@ -317,3 +319,42 @@ TEST(HeapTrimmer, GivesFragmentedFreeMemoryBack) {
   for (size_t i = 15; i < blocks.size(); i += 16) std::free(blocks[i]);
 }
 #endif
+
+TEST(OcrService, ReleasesBuffersOnceWhenIdle) {
+  ServiceOptions o;
+  o.idle_release_s = 0.3;
+  std::atomic<int> releases{0};
+  OcrFn ocr = [](const cv::Mat& bgr, const OcrParams&, bool) {
+    PageOutput out;
+    out.res = {{"width", bgr.cols}};
+    return out;
+  };
+  OcrService svc(o, ocr, [&] { ++releases; });
+  std::vector<uchar> png;
+  cv::imencode(".png", cv::Mat(8, 8, CV_8UC3, cv::Scalar(1, 2, 3)), png);
+  const std::string body = nlohmann::json{{"file", base64_encode(std::string(png.begin(), png.end()))},
+                                          {"fileType", 1}, {"visualize", false}}.dump();
+  auto wait_for = [&](int n) {
+    for (int i = 0; i < 100 && releases.load() < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return releases.load();
+  };
+  // Nothing ran yet: nothing to release.
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  EXPECT_EQ(releases.load(), 0);
+  ASSERT_EQ(svc.handle_ocr(body).status, 200);
+  EXPECT_EQ(wait_for(1), 1);
+  // Once per idle spell, not again and again.
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  EXPECT_EQ(releases.load(), 1);
+  EXPECT_EQ(svc.idle_releases(), 1);
+  ASSERT_EQ(svc.handle_ocr(body).status, 200);
+  EXPECT_EQ(wait_for(2), 2);
+
+  ServiceOptions never = o;
+  never.idle_release_s = 0;
+  std::atomic<int> none{0};
+  OcrService svc2(never, ocr, [&] { ++none; });
+  ASSERT_EQ(svc2.handle_ocr(body).status, 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  EXPECT_EQ(none.load(), 0);
+}

@@ -79,4 +79,6 @@ std::vector<ClassificationResult> Classification::predict(const std::vector<cv::
   return out;
 }
 
+void Classification::release_buffers() const { impl_->runner->release_buffers(); }
+
 }  // namespace ppocr

@@ -17,6 +17,7 @@ class Runner {
   std::vector<engine::Tensor> run(const engine::Tensor& input) const;
   engine::Tensor run1(const engine::Tensor& input) const { return run(input).at(0); }
   const std::string& dir() const { return dir_; }
+  void release_buffers() const { model_->release_buffers(); }
   // The graph input's declared shape (dims -1 when dynamic); empty if unknown.
   engine::Shape input_shape() const;
 

@@ -28,4 +28,6 @@ TextImageUnwarpingResult TextImageUnwarping::predict(const cv::Mat& image) const
   return r;
 }
 
+void TextImageUnwarping::release_buffers() const { impl_->runner->release_buffers(); }
+
 }  // namespace ppocr

@@ -117,4 +117,6 @@ TextDetectionResult TextDetection::predict(const cv::Mat& image, const TextDetec
   return res;
 }
 
+void TextDetection::release_buffers() const { impl_->runner->release_buffers(); }
+
 }  // namespace ppocr

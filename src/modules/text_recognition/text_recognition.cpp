@@ -108,4 +108,6 @@ std::vector<TextRecognitionResult> TextRecognition::predict(const std::vector<cv
   return out;
 }
 
+void TextRecognition::release_buffers() const { impl_->runner->release_buffers(); }
+
 }  // namespace ppocr

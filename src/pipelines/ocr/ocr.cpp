@@ -134,6 +134,15 @@ OCR::OCR(const OCROptions& o) : impl_(std::make_unique<Impl>()) {
 
 OCR::~OCR() = default;
 
+void OCR::release_buffers() const {
+  const Impl& im = *impl_;
+  if (im.doc_ori) im.doc_ori->release_buffers();
+  if (im.unwarp) im.unwarp->release_buffers();
+  if (im.det) im.det->release_buffers();
+  if (im.textline) im.textline->release_buffers();
+  if (im.rec) im.rec->release_buffers();
+}
+
 const OCROptions& OCR::effective_options() const { return impl_->eff; }
 
 OCRResult OCR::Impl::run(const Page& page, const OCRParams& p) const {
