@@ -53,6 +53,7 @@ class OCR {
   // calls (see modules.h); calls in progress keep theirs. For a long-lived
   // process going idle; the next call makes them again.
   void release_buffers() const;
+
   // Effective values as a PaddleX-style pipeline config (pipeline_name: OCR,
   // SubModules / SubPipelines).
   std::string export_paddlex_config_yaml() const;

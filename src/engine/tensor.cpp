@@ -56,7 +56,6 @@ std::string shape_str(const Shape& s) {
 
 Buffer::~Buffer() {
   if (release) release(*this);
-  else if (capacity) free_block(data, capacity);
   else std::free(data);
 }
 
@@ -68,17 +67,21 @@ static constexpr bool kMapBlocks = false;  // keep every block in ASan's sight (
 static constexpr bool kMapBlocks = true;
 #endif
 
+static void* aligned_alloc64(size_t bytes) {
+  size_t n = (bytes + 63) / 64 * 64;
+  if (n == 0) n = 64;
+  void* p = std::aligned_alloc(64, n);
+  if (!p) fail("out of memory allocating ", bytes, " bytes");
+  return p;
+}
+
 void* alloc_block(size_t bytes) {
   if (kMapBlocks && bytes >= kMappedBlockBytes) {
     void* p = mmap(nullptr, mapped_len(bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) fail("out of memory allocating ", bytes, " bytes");
     return p;
   }
-  size_t n = (bytes + 63) / 64 * 64;
-  if (n == 0) n = 64;
-  void* p = std::aligned_alloc(64, n);
-  if (!p) fail("out of memory allocating ", bytes, " bytes");
-  return p;
+  return aligned_alloc64(bytes);
 }
 
 void free_block(void* p, size_t bytes) {
@@ -132,7 +135,6 @@ std::shared_ptr<Buffer> BufferPool::get(size_t bytes) {
     }
   }
   if (!b->data) b->data = alloc_block(cap);
-  b->capacity = cap;
   std::weak_ptr<BufferPool> weak = shared_from_this();
   b->release = [weak, cap](Buffer& buf) {
     if (auto pool = weak.lock()) {
@@ -200,9 +202,7 @@ Tensor::Tensor(DType dtype, Shape shape, BufferPool* pool) : dtype_(dtype), shap
     buf_ = std::make_shared<Buffer>();
     // malloc, not alloc_block: a tensor outside a pool (inputs, outputs) is made
     // afresh on every call, and freshly mapped pages would fault in each time.
-    size_t n = (b + 63) / 64 * 64;
-    buf_->data = std::aligned_alloc(64, n ? n : 64);
-    if (!buf_->data) fail("out of memory allocating ", b, " bytes");
+    buf_->data = aligned_alloc64(b);
     buf_->bytes = b;
   }
 }

@@ -30,12 +30,11 @@ using Shape = std::vector<int64_t>;
 int64_t shape_numel(const Shape& s);
 std::string shape_str(const Shape& s);
 
-// Raw storage. `release` (optional) is called instead of free_block() when the
-// last reference goes, which lets a BufferPool take the memory back.
+// Raw storage. `release` (optional) is called instead of free() when the last
+// reference goes, which lets a BufferPool take the memory back.
 struct Buffer {
   void* data = nullptr;
-  size_t bytes = 0;     // what the tensor uses
-  size_t capacity = 0;  // what alloc_block() was asked for (0: data came from malloc)
+  size_t bytes = 0;
   std::function<void(Buffer&)> release;
   ~Buffer();
 };
