@@ -8,16 +8,10 @@
 namespace ppocr::engine {
 namespace {
 
-bool nhwc(const KernelContext& c, const char* name) {
-  const std::string v = c.node.attrs.s(name, "");
-  if (!v.empty() && v != "NCHW" && v != "NHWC") c.error(std::string(name) + " must be NCHW or NHWC, got " + v);
-  return v == "NHWC";
-}
-
 void channel_mul(KernelContext& c) {
   const DType dt = c.in(0).dtype();
   Tensor x = nn::f32_input(c, 0), s = nn::f32_input(c, 1);
-  const bool xn = nhwc(c, "x_layout"), yn = nhwc(c, "y_layout");
+  const bool xn = nn::nhwc_attr(c, "x_layout"), yn = nn::nhwc_attr(c, "y_layout");
   if (x.rank() != 4) c.error("X must be 4-D, got " + x.desc());
   const Shape& p = x.shape();
   const int64_t N = p[0], C = xn ? p[3] : p[1], H = xn ? p[1] : p[2], W = xn ? p[2] : p[3], HW = H * W;

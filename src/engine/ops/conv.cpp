@@ -24,19 +24,6 @@ struct ConvArgs {
   Shape y_shape;
 };
 
-bool nhwc_attr(const KernelContext& c, const char* name) {
-  const std::string v = c.node.attrs.s(name, "");
-  if (!v.empty() && v != "NCHW" && v != "NHWC") c.error(std::string(name) + " must be NCHW or NHWC, got " + v);
-  return v == "NHWC";
-}
-
-// Logical NCHW shape of a tensor stored NHWC.
-Shape logical(const Tensor& t, bool nhwc) {
-  if (!nhwc) return t.shape();
-  const Shape& s = t.shape();
-  return {s[0], s[3], s[1], s[2]};
-}
-
 // `to_nchw`: convert NHWC-stored inputs to NCHW tensors (reference path).
 ConvArgs conv_args(const KernelContext& c, bool to_nchw) {
   ConvArgs a;
@@ -44,9 +31,9 @@ ConvArgs conv_args(const KernelContext& c, bool to_nchw) {
   a.w = nn::f32_input(c, 1);
   if (c.has_input(2)) a.b = nn::f32_input(c, 2);
   if (c.has_input(3)) a.r = nn::f32_input(c, 3);
-  a.x_nhwc = nhwc_attr(c, "x_layout");
-  a.r_nhwc = nhwc_attr(c, "r_layout") && !a.r.empty();
-  a.y_nhwc = nhwc_attr(c, "y_layout");
+  a.x_nhwc = nn::nhwc_attr(c, "x_layout");
+  a.r_nhwc = nn::nhwc_attr(c, "r_layout") && !a.r.empty();
+  a.y_nhwc = nn::nhwc_attr(c, "y_layout");
   if ((a.x_nhwc && a.x.rank() != 4) || (a.r_nhwc && a.r.rank() != 4)) c.error("NHWC layout needs 4-D tensors");
   if (to_nchw && a.x_nhwc) {
     a.x = nn::nhwc_to_nchw(a.x, c.pool);
@@ -56,7 +43,7 @@ ConvArgs conv_args(const KernelContext& c, bool to_nchw) {
     a.r = nn::nhwc_to_nchw(a.r, c.pool);
     a.r_nhwc = false;
   }
-  const Shape xs = logical(a.x, a.x_nhwc);
+  const Shape xs = nn::logical_shape(a.x, a.x_nhwc);
   const Shape& ws = a.w.shape();
   if (xs.size() < 3 || xs.size() > 5) c.error("X must have rank 3..5, got " + a.x.desc());
   if (ws.size() != xs.size()) c.error("W rank must match X: X " + a.x.desc() + ", W " + a.w.desc());
@@ -172,54 +159,35 @@ const char* layout_policy() {
   return p;
 }
 
-// Constant weights reordered to `wei`, shared by all input shapes of one node whose primitives want the same
-// weights layout (a pipeline sees many shapes; the layout rarely changes with them).
-dnnl::memory shared_weights(const ConvArgs& a, const dnnl::memory::desc& wei, const Shape& ws, const KernelContext* c) {
-  auto make = [&] {
-    auto m = std::make_shared<dnnl::memory>(wei, dnn::cpu());
-    dnnl::memory src(dnn::plain_desc(ws), dnn::cpu(), const_cast<void*>(a.w.raw()));
-    dnnl::reorder(src, *m).execute(dnn::stream(), src, *m);
-    dnn::stream().wait();
-    return m;
-  };
-  if (!c || !c->cache) return *make();
-  const std::string key = "convw|" + std::to_string(reinterpret_cast<uintptr_t>(&c->node)) + '|' + dnn::desc_key(wei);
-  return *std::static_pointer_cast<dnnl::memory>(
-      c->cache->get_or_create(key, [&] { return std::static_pointer_cast<void>(make()); }));
+// W's plain descriptor as oneDNN takes it: [M, C/g, k...], grouped [g, M/g, C/g, k...].
+dnnl::memory::desc weights_desc(const ConvArgs& a) {
+  Shape ws = a.w.shape();
+  if (a.group > 1) {
+    ws[0] /= a.group;
+    ws.insert(ws.begin(), a.group);
+  }
+  return dnn::plain_desc(ws);
 }
 
 // `xs`: X's logical NCHW shape, `ys`: Y's (those of `a`, or of a chunk of rows for the pointwise path).
 std::shared_ptr<ConvPrim> make_conv(const ConvArgs& a, const Shape& xs, const Shape& ys, bool const_w, bool const_b,
                                     const KernelContext* c) {
   using md = dnnl::memory::desc;
-  using dt = dnnl::memory::data_type;
-  using tag = dnnl::memory::format_tag;
   auto p = std::make_shared<ConvPrim>();
-  const nn::Window& w = a.win;
-  dnnl::memory::dims strides, dil, pl, pr;
-  for (int i = 3 - w.nsp; i < 3; ++i) {
-    strides.push_back(w.s[i]);
-    dil.push_back(w.d[i] - 1);
-    pl.push_back(w.pb[i]);
-    pr.push_back(w.pe[i]);
-  }
-  Shape ws = a.w.shape();
-  if (a.group > 1) {
-    ws[0] /= a.group;
-    ws.insert(ws.begin(), a.group);
-  }
-  p->user_src = md(dnn::dims_of(xs), dt::f32, a.x_nhwc ? tag::nhwc : dnn::plain_tag(a.x.rank()));
-  p->user_dst = md(dnn::dims_of(ys), dt::f32, a.y_nhwc ? tag::nhwc : dnn::plain_tag(a.x.rank()));
-  md wany(dnn::dims_of(ws), dt::f32, tag::any);
-  md bmd({a.m}, dt::f32, tag::a);
+  const dnn::WindowDims wd = dnn::window_dims(a.win);
+  const md wplain = weights_desc(a);
+  p->user_src = dnn::desc_of(xs, a.x_nhwc);
+  p->user_dst = dnn::desc_of(ys, a.y_nhwc);
+  const md wany = dnn::any_desc(wplain.dims());
+  const md bmd = dnn::plain_desc({a.m});
   auto attr = dnn::make_attr(a.epi, !a.r.empty());
   auto make_pd = [&](const md& s, const md& d) {
-    auto desc = a.b.empty()
-                    ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference,
-                                                      dnnl::algorithm::convolution_direct, s, wany, d, strides, dil, pl, pr)
-                    : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference,
-                                                      dnnl::algorithm::convolution_direct, s, wany, bmd, d, strides, dil,
-                                                      pl, pr);
+    auto desc = a.b.empty() ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference,
+                                                              dnnl::algorithm::convolution_direct, s, wany, d,
+                                                              wd.strides, wd.dilates, wd.pad_l, wd.pad_r)
+                            : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference,
+                                                              dnnl::algorithm::convolution_direct, s, wany, bmd, d,
+                                                              wd.strides, wd.dilates, wd.pad_l, wd.pad_r);
     return dnnl::convolution_forward::primitive_desc(desc, attr, dnn::cpu());
   };
   const std::string pol = layout_policy();
@@ -230,10 +198,7 @@ std::shared_ptr<ConvPrim> make_conv(const ConvArgs& a, const Shape& xs, const Sh
     std::string impl = pd.impl_info_str();
     chosen = pol == "plain" || (impl.find("gemm") == std::string::npos && impl.find("ref") == std::string::npos);
   }
-  if (!chosen) {
-    md sany(dnn::dims_of(xs), dt::f32, tag::any), dany(dnn::dims_of(ys), dt::f32, tag::any);
-    pd = make_pd(sany, dany);
-  }
+  if (!chosen) pd = make_pd(dnn::any_desc(dnn::dims_of(xs)), dnn::any_desc(dnn::dims_of(ys)));
   p->prim = dnnl::convolution_forward(pd);
   p->src = pd.src_desc();
   p->wei = pd.weights_desc();
@@ -242,7 +207,7 @@ std::shared_ptr<ConvPrim> make_conv(const ConvArgs& a, const Shape& xs, const Sh
   p->reorder_src = p->src != p->user_src;
   p->reorder_dst = p->dst != p->user_dst;
   if (const_w) {
-    p->weights = shared_weights(a, p->wei, ws, c);
+    p->weights = dnn::shared_reordered(c, "convw", wplain, a.w.raw(), p->wei);
     p->weights_cached = true;
   }
   if (const_b && !a.b.empty()) {
@@ -250,11 +215,6 @@ std::shared_ptr<ConvPrim> make_conv(const ConvArgs& a, const Shape& xs, const Sh
     std::memcpy(p->bias.get_data_handle(), a.b.raw(), a.b.bytes());
   }
   return p;
-}
-
-void reorder(const dnnl::memory& from, const dnnl::memory& to) {
-  dnnl::reorder(from, to).execute(dnn::stream(), const_cast<dnnl::memory&>(from), const_cast<dnnl::memory&>(to));
-  dnn::stream().wait();
 }
 
 // ---- convolutions as chunks of rows -------------------------------------------
@@ -274,7 +234,7 @@ constexpr int64_t kMaxPatchRows = 2048, kMaxPatch = 256;
 // NHWC out (and in, for pointwise ones), 2-D, ungrouped, residual (if any) of Y's shape and layout.
 bool rows_layout(const ConvArgs& a) {
   if (!dnn::rows_enabled() || a.win.nsp != 2 || a.group != 1 || !a.y_nhwc) return false;
-  if (!a.r.empty() && (!a.r_nhwc || logical(a.r, true) != a.y_shape)) return false;
+  if (!a.r.empty() && (!a.r_nhwc || nn::logical_shape(a.r, true) != a.y_shape)) return false;
   return a.y_shape[0] * a.y_shape[2] * a.y_shape[3] >= kMinRows;
 }
 
@@ -384,7 +344,7 @@ void conv_patches(KernelContext& c, const ConvArgs& a) {
 void conv_fast(KernelContext& c) {
   const DType dt = c.in(0).dtype();
   ConvArgs a = conv_args(c, false);
-  if (!a.r.empty() && logical(a.r, a.r_nhwc) != a.y_shape) return conv_ref(c);  // broadcast residual: rare
+  if (!a.r.empty() && nn::logical_shape(a.r, a.r_nhwc) != a.y_shape) return conv_ref(c);  // broadcast residual: rare
   const bool const_w = c.input_is_constant(1);  // a.w / a.b are float32 (cast) copies either way
   const bool const_b = c.input_is_constant(2);
   std::shared_ptr<ConvPrim> p;
@@ -395,53 +355,26 @@ void conv_fast(KernelContext& c) {
     if (patch <= 32 || (patch <= kMaxPatch && rows <= kMaxPatchRows * 8))  // gathering big maps costs more
       return conv_patches(c, a), nn::restore_dtype(c, dt);
   }
-  const Shape xs = logical(a.x, a.x_nhwc);
+  const Shape xs = nn::logical_shape(a.x, a.x_nhwc);
   auto make = [&] { return std::static_pointer_cast<void>(make_conv(a, xs, a.y_shape, const_w, const_b, &c)); };
   if (c.cache) p = std::static_pointer_cast<ConvPrim>(c.cache->get_or_create(key, make));
   else p = make_conv(a, xs, a.y_shape, const_w, const_b, nullptr);
 
   const Shape& ys = a.y_shape;
   Tensor& y = c.alloc_output(0, DType::Float32, a.y_nhwc ? Shape{ys[0], ys[2], ys[3], ys[1]} : ys);
-  dnnl::memory src = dnn::wrap(p->user_src, a.x);
   Tensor src_blk, dst_blk;
-  if (p->reorder_src) {
-    src_blk = Tensor(DType::UInt8, {static_cast<int64_t>(p->src.get_size())}, c.pool);
-    dnnl::memory m(p->src, dnn::cpu(), src_blk.raw());
-    reorder(src, m);
-    src = m;
-  }
-  dnnl::memory dst = dnn::wrap(p->user_dst, y);
-  if (p->reorder_dst) {
-    dst_blk = Tensor(DType::UInt8, {static_cast<int64_t>(p->dst.get_size())}, c.pool);
-    dst = dnnl::memory(p->dst, dnn::cpu(), dst_blk.raw());
-  }
+  const dnnl::memory src = dnn::staged(dnn::wrap(p->user_src, a.x), p->src, c.pool, src_blk, true);
+  const dnnl::memory dst = dnn::staged(dnn::wrap(p->user_dst, y), p->dst, c.pool, dst_blk, false);
   if (!a.r.empty()) {
-    dnnl::memory rm = dnn::wrap(a.r_nhwc ? dnnl::memory::desc(p->user_dst.dims(), dnnl::memory::data_type::f32,
-                                                             dnnl::memory::format_tag::nhwc)
-                                         : dnn::plain_desc(a.r.shape()),
-                                a.r);
+    const dnnl::memory rm = dnn::wrap(dnn::desc_of(nn::logical_shape(a.r, a.r_nhwc), a.r_nhwc), a.r);
     if (rm.get_desc() == dst.get_desc()) std::memcpy(dst.get_data_handle(), a.r.raw(), a.r.bytes());
-    else reorder(rm, dst);
+    else dnn::reorder(rm, dst);
   }
-  dnnl::memory wei, bias;
-  if (p->weights_cached) wei = p->weights;
-  else {
-    Shape ws = a.w.shape();
-    if (a.group > 1) {
-      ws[0] /= a.group;
-      ws.insert(ws.begin(), a.group);
-    }
-    dnnl::memory plain = dnn::wrap(dnn::plain_desc(ws), a.w);
-    if (p->wei == plain.get_desc()) wei = plain;
-    else {
-      wei = dnnl::memory(p->wei, dnn::cpu());
-      reorder(plain, wei);
-    }
-  }
+  const dnnl::memory wei = p->weights_cached ? p->weights : dnn::as_layout(dnn::wrap(weights_desc(a), a.w), p->wei);
   std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DST, dst}};
   if (!a.b.empty()) args[DNNL_ARG_BIAS] = const_b ? p->bias : dnn::wrap(dnn::plain_desc({a.m}), a.b);
   dnn::execute(p->prim, p->scratch, args);
-  if (p->reorder_dst) reorder(dst, dnn::wrap(p->user_dst, y));
+  if (p->reorder_dst) dnn::reorder(dst, dnn::wrap(p->user_dst, y));
   nn::restore_dtype(c, dt);
 }
 

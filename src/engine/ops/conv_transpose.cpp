@@ -22,21 +22,15 @@ struct DeconvArgs {
   bool x_nhwc = false, y_nhwc = false;  // engine layout attributes (assign_conv_layouts)
 };
 
-bool layout_attr(const KernelContext& c, const char* name) {
-  const std::string v = c.node.attrs.s(name, "NCHW");
-  if (v != "NCHW" && v != "NHWC") c.error(std::string(name) + " must be NCHW or NHWC, got " + v);
-  return v == "NHWC";
-}
-
 DeconvArgs deconv_args(const KernelContext& c) {
   DeconvArgs a;
   a.x = nn::f32_input(c, 0);
   a.w = nn::f32_input(c, 1);
   if (c.has_input(2)) a.b = nn::f32_input(c, 2);
-  a.x_nhwc = layout_attr(c, "x_layout");
-  a.y_nhwc = layout_attr(c, "y_layout");
+  a.x_nhwc = nn::nhwc_attr(c, "x_layout");
+  a.y_nhwc = nn::nhwc_attr(c, "y_layout");
   if ((a.x_nhwc || a.y_nhwc) && a.x.rank() != 4) c.error("NHWC layout needs a 4-D X, got " + a.x.desc());
-  const Shape xs = a.x_nhwc ? Shape{a.x.dim(0), a.x.dim(3), a.x.dim(1), a.x.dim(2)} : a.x.shape();
+  const Shape xs = nn::logical_shape(a.x, a.x_nhwc);
   const Shape& ws = a.w.shape();
   if (xs.size() < 3 || xs.size() > 5) c.error("X must have rank 3..5, got " + a.x.desc());
   if (ws.size() != xs.size()) c.error("W rank must match X: X " + a.x.desc() + ", W " + a.w.desc());
@@ -135,27 +129,17 @@ dnnl::memory::desc onnx_deconv_weights(const DeconvArgs& a) {
 }
 
 std::shared_ptr<DeconvPrim> make_deconv(const DeconvArgs& a, bool const_w) {
-  using md = dnnl::memory::desc;
-  using dt = dnnl::memory::data_type;
-  using tag = dnnl::memory::format_tag;
   auto p = std::make_shared<DeconvPrim>();
-  const nn::Window& w = a.win;
-  dnnl::memory::dims strides, dil, pl, pr;
-  for (int i = 3 - w.nsp; i < 3; ++i) {
-    strides.push_back(w.s[i]);
-    dil.push_back(w.d[i] - 1);
-    pl.push_back(w.pb[i]);
-    pr.push_back(w.pe[i]);
-  }
+  const dnn::WindowDims wd = dnn::window_dims(a.win);
   p->plain_src = dnn::plain_desc(a.x.shape());
   p->plain_dst = dnn::plain_desc(a.y_shape);
   p->plain_wei = onnx_deconv_weights(a);
-  md wany(p->plain_wei.dims(), dt::f32, tag::any);
-  md sany(dnn::dims_of(a.x.shape()), dt::f32, tag::any), dany(dnn::dims_of(a.y_shape), dt::f32, tag::any);
   // oneDNN 2.6's deconvolution is slow with a bias or post-ops (a reference
   // epilogue); both are applied afterwards in one pass over the output instead.
   dnnl::deconvolution_forward::desc desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct,
-                                         sany, wany, dany, strides, dil, pl, pr);
+                                         dnn::any_desc(dnn::dims_of(a.x.shape())), dnn::any_desc(p->plain_wei.dims()),
+                                         dnn::any_desc(dnn::dims_of(a.y_shape)), wd.strides, wd.dilates, wd.pad_l,
+                                         wd.pad_r);
   dnnl::deconvolution_forward::primitive_desc pd(desc, dnn::make_attr(nn::Epilogue{}, false), dnn::cpu());
   p->prim = dnnl::deconvolution_forward(pd);
   p->src = pd.src_desc();
@@ -163,18 +147,10 @@ std::shared_ptr<DeconvPrim> make_deconv(const DeconvArgs& a, bool const_w) {
   p->dst = pd.dst_desc();
   p->scratch = pd.scratchpad_desc();
   if (const_w) {
-    p->weights = dnnl::memory(p->wei, dnn::cpu());
-    dnnl::memory src(p->plain_wei, dnn::cpu(), const_cast<void*>(a.w.raw()));
-    dnnl::reorder(src, p->weights).execute(dnn::stream(), src, p->weights);
-    dnn::stream().wait();
+    p->weights = dnn::reordered(p->plain_wei, a.w.raw(), p->wei);
     p->weights_cached = true;
   }
   return p;
-}
-
-void reorder(dnnl::memory from, dnnl::memory to) {
-  dnnl::reorder(from, to).execute(dnn::stream(), from, to);
-  dnn::stream().wait();
 }
 
 // ConvTranspose whose kernel equals its stride (no padding, no dilation: the
@@ -197,16 +173,14 @@ struct GemmPrim {
   dnnl::memory::desc wt, x, t, scratch;
 };
 
-// The GEMM as a cached oneDNN matmul (src = W^T as a strided view of W [C, rows],
-// weights = one image's X [C, H*W], dst = T [rows, H*W]).
-std::shared_ptr<GemmPrim> make_gemm(int64_t rows, int64_t cin, int64_t hw) {
-  using dt = dnnl::memory::data_type;
+// The matmul T = WT x X as a oneDNN primitive (no post-ops).
+std::shared_ptr<GemmPrim> make_gemm(const dnnl::memory::desc& wt, const dnnl::memory::desc& x,
+                                    const dnnl::memory::desc& t) {
   auto p = std::make_shared<GemmPrim>();
-  p->wt = dnnl::memory::desc({rows, cin}, dt::f32, dnnl::memory::dims{1, rows});
-  p->x = dnn::plain_desc({cin, hw});
-  p->t = dnn::plain_desc({rows, hw});
-  dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(p->wt, p->x, p->t), dnn::make_attr(nn::Epilogue{}, false),
-                                  dnn::cpu());
+  p->wt = wt;
+  p->x = x;
+  p->t = t;
+  dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(wt, x, t), dnn::make_attr(nn::Epilogue{}, false), dnn::cpu());
   p->prim = dnnl::matmul(pd);
   p->scratch = pd.scratchpad_desc();
   return p;
@@ -220,7 +194,12 @@ void deconv_gemm(KernelContext& c, const DeconvArgs& a) {
   Tensor t(DType::Float32, {rows, HW}, c.pool);
   const float* B = a.b.empty() ? nullptr : a.b.data<float>();
   float* T = t.data<float>();
-  auto make = [&] { return std::static_pointer_cast<void>(make_gemm(rows, a.c, HW)); };
+  // src = W^T as a strided view of W [C, rows], weights = one image's X [C, H*W], dst = T [rows, H*W].
+  auto make = [&] {
+    return std::static_pointer_cast<void>(make_gemm(
+        dnnl::memory::desc({rows, a.c}, dnnl::memory::data_type::f32, dnnl::memory::dims{1, rows}),
+        dnn::plain_desc({a.c, HW}), dnn::plain_desc({rows, HW})));
+  };
   auto g = std::static_pointer_cast<GemmPrim>(c.cache ? c.cache->get_or_create(dnn::node_key(c, "gemm"), make) : make());
   for (int64_t n = 0; n < a.n; ++n) {
     const float* X = a.x.data<float>() + n * a.c * HW;
@@ -378,15 +357,7 @@ void deconv_nhwc_gemm(KernelContext& c, const DeconvArgs& a) {
   while (kChunk * 2 * NC <= 65536 && kChunk * 2 <= dnn::kMaxRows) kChunk *= 2;
   auto run_chunk = [&](const float* xs, float* t, int64_t rows) {
     auto make = [&]() -> std::shared_ptr<void> {
-      auto g = std::make_shared<GemmPrim>();
-      g->wt = dnn::plain_desc({rows, C});
-      g->x = dnn::plain_desc({C, NC});
-      g->t = dnn::plain_desc({rows, NC});
-      dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(g->wt, g->x, g->t), dnn::make_attr(nn::Epilogue{}, false),
-                                      dnn::cpu());
-      g->prim = dnnl::matmul(pd);
-      g->scratch = pd.scratchpad_desc();
-      return g;
+      return make_gemm(dnn::plain_desc({rows, C}), dnn::plain_desc({C, NC}), dnn::plain_desc({rows, NC}));
     };
     auto g = std::static_pointer_cast<GemmPrim>(
         c.cache ? c.cache->get_or_create(dnn::node_id_key(c, "deconv_rows") + std::to_string(rows), make) : make());
@@ -493,29 +464,13 @@ void deconv_nchw(KernelContext& c, const DeconvArgs& a) {
   else p = make_deconv(a, const_w);
 
   Tensor& y = c.alloc_output(0, DType::Float32, a.y_shape);
-  dnnl::memory src = dnn::wrap(p->plain_src, a.x);
   Tensor src_blk, dst_blk;
-  if (p->src != p->plain_src) {
-    src_blk = Tensor(DType::UInt8, {static_cast<int64_t>(p->src.get_size())}, c.pool);
-    dnnl::memory m(p->src, dnn::cpu(), src_blk.raw());
-    reorder(src, m);
-    src = m;
-  }
-  dnnl::memory dst = dnn::wrap(p->plain_dst, y);
-  const bool rdst = p->dst != p->plain_dst;
-  if (rdst) {
-    dst_blk = Tensor(DType::UInt8, {static_cast<int64_t>(p->dst.get_size())}, c.pool);
-    dst = dnnl::memory(p->dst, dnn::cpu(), dst_blk.raw());
-  }
-  dnnl::memory wei;
-  if (p->weights_cached) wei = p->weights;
-  else {
-    wei = dnnl::memory(p->wei, dnn::cpu());
-    reorder(dnn::wrap(p->plain_wei, a.w), wei);
-  }
+  const dnnl::memory src = dnn::staged(dnn::wrap(p->plain_src, a.x), p->src, c.pool, src_blk, true);
+  const dnnl::memory dst = dnn::staged(dnn::wrap(p->plain_dst, y), p->dst, c.pool, dst_blk, false);
+  const dnnl::memory wei = p->weights_cached ? p->weights : dnn::as_layout(dnn::wrap(p->plain_wei, a.w), p->wei);
   std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DST, dst}};
   dnn::execute(p->prim, p->scratch, args);
-  if (rdst) reorder(dst, dnn::wrap(p->plain_dst, y));
+  if (p->dst != p->plain_dst) dnn::reorder(dst, dnn::wrap(p->plain_dst, y));
   bias_act(a, y);
 }
 

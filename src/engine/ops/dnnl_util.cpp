@@ -62,6 +62,60 @@ dnnl::primitive_attr make_attr(const nn::Epilogue& e, bool residual) {
   return attr;
 }
 
+dnnl::memory::desc desc_of(const Shape& logical, bool nhwc) {
+  return dnnl::memory::desc(dims_of(logical), dnnl::memory::data_type::f32,
+                            nhwc ? dnnl::memory::format_tag::nhwc : plain_tag(static_cast<int>(logical.size())));
+}
+
+dnnl::memory::desc any_desc(const dnnl::memory::dims& dims) {
+  return dnnl::memory::desc(dims, dnnl::memory::data_type::f32, dnnl::memory::format_tag::any);
+}
+
+WindowDims window_dims(const nn::Window& w) {
+  WindowDims d;
+  for (int i = 3 - w.nsp; i < 3; ++i) {
+    d.strides.push_back(w.s[i]);
+    d.dilates.push_back(w.d[i] - 1);
+    d.pad_l.push_back(w.pb[i]);
+    d.pad_r.push_back(w.pe[i]);
+  }
+  return d;
+}
+
+void reorder(const dnnl::memory& from, const dnnl::memory& to) {
+  dnnl::reorder(from, to).execute(stream(), const_cast<dnnl::memory&>(from), const_cast<dnnl::memory&>(to));
+  stream().wait();
+}
+
+dnnl::memory reordered(const dnnl::memory::desc& from, const void* data, const dnnl::memory::desc& to) {
+  dnnl::memory m(to, cpu());
+  reorder(dnnl::memory(from, cpu(), const_cast<void*>(data)), m);
+  return m;
+}
+
+dnnl::memory as_layout(const dnnl::memory& m, const dnnl::memory::desc& to) {
+  if (m.get_desc() == to) return m;
+  return reordered(m.get_desc(), m.get_data_handle(), to);
+}
+
+dnnl::memory shared_reordered(const KernelContext* c, const char* kind, const dnnl::memory::desc& from,
+                              const void* data, const dnnl::memory::desc& to) {
+  if (!c || !c->cache) return reordered(from, data, to);
+  const std::string key =
+      std::string(kind) + '|' + std::to_string(reinterpret_cast<uintptr_t>(&c->node)) + '|' + desc_key(to);
+  return *std::static_pointer_cast<dnnl::memory>(c->cache->get_or_create(
+      key, [&] { return std::static_pointer_cast<void>(std::make_shared<dnnl::memory>(reordered(from, data, to))); }));
+}
+
+dnnl::memory staged(const dnnl::memory& user, const dnnl::memory::desc& want, BufferPool* pool, Tensor& hold,
+                    bool load) {
+  if (user.get_desc() == want) return user;
+  hold = Tensor(DType::UInt8, {static_cast<int64_t>(want.get_size())}, pool);
+  dnnl::memory m(want, cpu(), hold.raw());
+  if (load) reorder(user, m);
+  return m;
+}
+
 namespace {
 struct Scratch {
   void* p = nullptr;

@@ -1,7 +1,8 @@
 // oneDNN helpers of the fast kernels: one CPU engine for the process, one
 // stream per thread, per-call scratchpads (primitives are created with
 // scratchpad_mode::user so one cached primitive can run on many threads at once),
-// plain-layout memory descriptors, and the fused epilogue as post-ops.
+// memory descriptors, reorders between the tensors' layouts and the primitives' (weights once, activations per
+// call), and the fused epilogue as post-ops.
 #pragma once
 #include <dnnl.hpp>
 #include <memory>
@@ -33,6 +34,36 @@ void execute(const dnnl::primitive& p, const dnnl::memory::desc& scratch,
 inline dnnl::memory wrap(const dnnl::memory::desc& md, const Tensor& t) {
   return dnnl::memory(md, cpu(), const_cast<void*>(t.raw()));
 }
+
+// ---- layouts and reorders (conv.cpp, conv_transpose.cpp, matmul.cpp) ---------------
+// f32 descriptor of a logical (NCHW-order) shape: stored NHWC (4-D) or in plain C order.
+dnnl::memory::desc desc_of(const Shape& logical, bool nhwc);
+// f32 descriptor with format_tag::any: the primitive chooses the layout.
+dnnl::memory::desc any_desc(const dnnl::memory::dims& dims);
+
+// A window's strides, dilations (oneDNN counts them from 0) and leading / trailing pads over its real
+// spatial dims, as convolution and deconvolution descriptors take them.
+struct WindowDims {
+  dnnl::memory::dims strides, dilates, pad_l, pad_r;
+};
+WindowDims window_dims(const nn::Window& w);
+
+// Reorders `from` into `to` on this thread's stream and waits.
+void reorder(const dnnl::memory& from, const dnnl::memory& to);
+// A new memory of layout `to` holding the data at `data` (layout `from`).
+dnnl::memory reordered(const dnnl::memory::desc& from, const void* data, const dnnl::memory::desc& to);
+// `m` itself when it already has layout `to`, else reordered(...) (inputs read in place or converted).
+dnnl::memory as_layout(const dnnl::memory& m, const dnnl::memory::desc& to);
+// Constant weights (`data`, layout `from`) reordered to `to` once and shared, through the model's cache,
+// by all primitives of this node that want layout `to` (a pipeline sees many input shapes; the weights layout
+// rarely changes with them). `kind` prefixes the cache key ("convw"). Without a cache: a new reordered memory.
+dnnl::memory shared_reordered(const KernelContext* c, const char* kind, const dnnl::memory::desc& from,
+                              const void* data, const dnnl::memory::desc& to);
+// Memory of layout `want` for a primitive argument backed by the tensor memory `user`: `user` itself when
+// the layouts agree, else a buffer from `pool` (kept alive by `hold`) into which `user` is reordered when
+// `load` (sources; a destination is reordered back by the caller after the primitive ran).
+dnnl::memory staged(const dnnl::memory& user, const dnnl::memory::desc& want, BufferPool* pool, Tensor& hold,
+                    bool load);
 
 // Counts the calls of this node with these input shapes (in the model's cache) and says whether there have
 // been at least `times`, this one included: kernels that can run a shape without making a primitive for it

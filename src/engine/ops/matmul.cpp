@@ -120,7 +120,7 @@ std::shared_ptr<MatMulPrim> make_matmul(const MatMulArgs& r, bool const_b, const
   p->a = dnn::plain_desc(r.a3);
   p->b = dnn::plain_desc(r.b3);
   const dnnl::memory::desc b_user = p->b;
-  if (const_b) p->b = dnnl::memory::desc(dnn::dims_of(r.b3), dnnl::memory::data_type::f32, dnnl::memory::format_tag::any);
+  if (const_b) p->b = dnn::any_desc(dnn::dims_of(r.b3));
   p->y = dnn::plain_desc(r.y_full);
   p->use_bias = row_bias(r);
   dnnl::primitive_attr attr = dnn::make_attr(r.epi, false);
@@ -137,19 +137,7 @@ std::shared_ptr<MatMulPrim> make_matmul(const MatMulArgs& r, bool const_b, const
   p->scratch = pd.scratchpad_desc();
   if (const_b) {
     p->b = pd.weights_desc();
-    auto pack = [&] {
-      auto m = std::make_shared<dnnl::memory>(p->b, dnn::cpu());
-      dnnl::memory src(b_user, dnn::cpu(), const_cast<void*>(r.b.raw()));
-      dnnl::reorder(src, *m).execute(dnn::stream(), src, *m);
-      dnn::stream().wait();
-      return m;
-    };
-    if (c && c->cache)
-      p->packed_b = *std::static_pointer_cast<dnnl::memory>(c->cache->get_or_create(
-          "matmulb|" + std::to_string(reinterpret_cast<uintptr_t>(&c->node)) + '|' + dnn::desc_key(p->b),
-          [&] { return std::static_pointer_cast<void>(pack()); }));
-    else
-      p->packed_b = *pack();
+    p->packed_b = dnn::shared_reordered(c, "matmulb", b_user, r.b.raw(), p->b);
     p->b_packed = true;
   }
   return p;

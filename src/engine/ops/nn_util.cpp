@@ -241,6 +241,18 @@ static Tensor permute4(const Tensor& t, BufferPool* pool, bool to_nhwc) {
 Tensor nchw_to_nhwc(const Tensor& t, BufferPool* pool) { return permute4(t, pool, true); }
 Tensor nhwc_to_nchw(const Tensor& t, BufferPool* pool) { return permute4(t, pool, false); }
 
+bool nhwc_attr(const KernelContext& c, const char* name) {
+  const std::string v = c.node.attrs.s(name, "");
+  if (!v.empty() && v != "NCHW" && v != "NHWC") c.error(std::string(name) + " must be NCHW or NHWC, got " + v);
+  return v == "NHWC";
+}
+
+Shape logical_shape(const Tensor& t, bool nhwc) {
+  if (!nhwc) return t.shape();
+  const Shape& s = t.shape();
+  return {s[0], s[3], s[1], s[2]};
+}
+
 void apply_act_inplace(const Epilogue& e, float* y, int64_t n) {
   if (e.none()) return;
   const int64_t chunk = 16384, chunks = (n + chunk - 1) / chunk;

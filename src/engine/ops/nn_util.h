@@ -94,6 +94,11 @@ Shape broadcast_shapes(const KernelContext& c, const Shape& a, const Shape& b);
 // 4-D layout changes: [N,C,H,W] <-> [N,H,W,C] (new tensors from `pool`).
 Tensor nchw_to_nhwc(const Tensor& t, BufferPool* pool);
 Tensor nhwc_to_nchw(const Tensor& t, BufferPool* pool);
+// An engine layout attribute (x_layout / r_layout / y_layout of Conv, ConvTranspose, ChannelMul; set by
+// assign_conv_layouts): true for "NHWC", false for "NCHW" or unset; Error naming the node otherwise.
+bool nhwc_attr(const KernelContext& c, const char* name);
+// Logical NCHW shape of a tensor: its shape, or [N,C,H,W] of a 4-D tensor stored NHWC (`nhwc`).
+Shape logical_shape(const Tensor& t, bool nhwc);
 // Applies the epilogue in place over n values (OpenMP-parallel / on this thread only).
 void apply_act_inplace(const Epilogue& e, float* y, int64_t n);
 inline void apply_act_inplace_serial(const Epilogue& e, float* y, int64_t n) {
