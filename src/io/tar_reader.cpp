@@ -1,8 +1,18 @@
+// libarchive parses the archive (tar variants, header checksums, truncation);
+// this file only decides what is written where. We do not use
+// archive_write_disk: it resolves paths against the process's working
+// directory (extracting under `dest` would need chdir, which threads share)
+// and it would create links, which a model never needs.
 #include "io/tar_reader.h"
 
-#include <cstring>
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <cctype>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include "engine/error.h"
 
@@ -11,52 +21,32 @@ namespace fs = std::filesystem;
 namespace ppocr::io {
 namespace {
 
-constexpr size_t kBlock = 512;
+using Reader = std::unique_ptr<archive, int (*)(archive*)>;
 
-std::string field(const char* p, size_t n) {
-  size_t len = 0;
-  while (len < n && p[len]) ++len;
-  return std::string(p, len);
+// libarchive's message in our style: "x.tar: truncated tar archive".
+std::string reason(archive* a) {
+  const char* m = archive_error_string(a);
+  std::string s = m ? m : "unknown libarchive error";
+  if (s.size() > 1 && std::isupper(static_cast<unsigned char>(s[0])) && std::islower(static_cast<unsigned char>(s[1])))
+    s[0] = char(std::tolower(static_cast<unsigned char>(s[0])));
+  return s;
 }
 
-// Octal number field (or GNU base-256 when the top bit is set).
-uint64_t number(const char* p, size_t n, const std::string& what) {
-  const unsigned char* u = reinterpret_cast<const unsigned char*>(p);
-  if (u[0] & 0x80) {
-    uint64_t v = u[0] & 0x7F;
-    for (size_t i = 1; i < n; ++i) {
-      PPOCR_CHECK(v < (uint64_t(1) << 55), what, ": tar size field too large");
-      v = (v << 8) | u[i];
-    }
-    return v;
-  }
-  uint64_t v = 0;
-  size_t i = 0;
-  while (i < n && (p[i] == ' ' || p[i] == '\0')) {
-    if (p[i] == '\0') return 0;
-    ++i;
-  }
-  for (; i < n && p[i] >= '0' && p[i] <= '7'; ++i) {
-    PPOCR_CHECK(v < (uint64_t(1) << 60), what, ": tar number field too large");
-    v = v * 8 + uint64_t(p[i] - '0');
-  }
-  for (; i < n; ++i)
-    PPOCR_CHECK(p[i] == ' ' || p[i] == '\0', what, ": corrupt tar header (bad number field)");
-  return v;
+// Tar only and no decompression filter: PaddleX ships plain .tar, and
+// downloaded bytes then reach no decompressor.
+Reader new_reader() {
+  Reader a(archive_read_new(), archive_read_free);
+  PPOCR_CHECK(a, "libarchive: cannot allocate a reader");
+  archive_read_support_format_tar(a.get());
+  return a;
 }
 
-bool all_zero(const char* p) {
-  for (size_t i = 0; i < kBlock; ++i)
-    if (p[i]) return false;
-  return true;
-}
-
-void check_header(const char* h, const std::string& what) {
-  uint64_t stored = number(h + 148, 8, what);
-  uint64_t sum = 0;
-  for (size_t i = 0; i < kBlock; ++i)
-    sum += (i >= 148 && i < 156) ? uint64_t(' ') : uint64_t(static_cast<unsigned char>(h[i]));
-  PPOCR_CHECK(sum == stored, what, ": corrupt tar header (checksum mismatch); not a tar archive or damaged");
+// libarchive reads the first header when the archive is opened: apart from a
+// read error, a failure there means the data is not a (readable) tar.
+void check_open(archive* a, int r, const std::string& what) {
+  if (r == ARCHIVE_OK) return;
+  PPOCR_CHECK(archive_errno(a) != EIO, what, ": cannot read archive: ", reason(a));
+  fail(what, ": ", reason(a), " (not a tar archive, or its first header is damaged)");
 }
 
 // A relative path without "..", "." or empty components; "" for the archive root.
@@ -64,164 +54,133 @@ std::string safe_path(const std::string& raw, const std::string& what) {
   PPOCR_CHECK(!raw.empty(), what, ": tar entry with an empty name");
   PPOCR_CHECK(raw[0] != '/', what, ": refusing absolute path in tar: ", raw);
   std::string out;
-  size_t i = 0;
-  while (i <= raw.size()) {
-    size_t j = raw.find('/', i);
-    std::string part = raw.substr(i, j == std::string::npos ? std::string::npos : j - i);
+  for (const auto& part : fs::path(raw)) {
     PPOCR_CHECK(part != "..", what, ": refusing path with '..' in tar: ", raw);
-    if (!part.empty() && part != ".") out += (out.empty() ? "" : "/") + part;
-    if (j == std::string::npos) break;
-    i = j + 1;
+    if (!part.empty() && part != ".") out += (out.empty() ? "" : "/") + part.string();
   }
   return out;
 }
 
-void read_exact(std::istream& in, char* p, size_t n, const std::string& what, const std::string& entry) {
-  in.read(p, std::streamsize(n));
-  PPOCR_CHECK(size_t(in.gcount()) == n, what, ": truncated tar archive",
-              entry.empty() ? std::string() : " (in " + entry + ")");
+void write_entry(archive* a, const fs::path& out, const std::string& rel, const std::string& what,
+                 const TarOptions& opts, TarSummary& sum) {
+  std::error_code ec;
+  fs::create_directories(out.parent_path(), ec);
+  PPOCR_CHECK(!ec, out.parent_path().string(), ": cannot create directory: ", ec.message());
+  std::ofstream f(out, std::ios::binary | std::ios::trunc);
+  PPOCR_CHECK(f.good(), out.string(), ": cannot create file");
+  std::vector<char> buf(1 << 16);
+  for (;;) {
+    la_ssize_t n = archive_read_data(a, buf.data(), buf.size());
+    if (n == 0) break;
+    PPOCR_CHECK(n > 0, what, ": ", reason(a), " (in ", rel, ")");
+    sum.bytes += uint64_t(n);  // counted as read: sparse or PAX sizes cannot slip past the limit
+    PPOCR_CHECK(sum.bytes <= opts.max_total_bytes, what, ": archive expands beyond the limit of ",
+                opts.max_total_bytes, " bytes");
+    f.write(buf.data(), std::streamsize(n));
+  }
+  PPOCR_CHECK(f.good(), out.string(), ": write error (disk full?)");
+  sum.files.push_back(rel);
 }
 
-// PAX extended header: records "len key=value\n"; we use "path" and "size".
-void parse_pax(const std::string& data, std::string& path, int64_t& size, const std::string& what) {
-  size_t i = 0;
-  while (i < data.size()) {
-    size_t sp = data.find(' ', i);
-    PPOCR_CHECK(sp != std::string::npos, what, ": corrupt PAX header");
-    uint64_t len = 0;
-    for (size_t k = i; k < sp; ++k) {
-      PPOCR_CHECK(data[k] >= '0' && data[k] <= '9' && len < (1u << 30), what, ": corrupt PAX record length");
-      len = len * 10 + uint64_t(data[k] - '0');
+TarSummary extract(archive* a, const std::string& dest, const std::string& what, const TarOptions& opts) {
+  TarSummary sum;
+  uint64_t entries = 0;
+  archive_entry* e = nullptr;
+  for (;;) {
+    int r = archive_read_next_header(a, &e);
+    if (r == ARCHIVE_EOF) break;
+    // ARCHIVE_WARN is a name charset note; RETRY (a damaged header) and worse end the extraction.
+    PPOCR_CHECK(r == ARCHIVE_OK || r == ARCHIVE_WARN, what, ": ", reason(a));
+    PPOCR_CHECK(++entries <= opts.max_entries, what, ": more than ", opts.max_entries, " tar entries");
+    const char* name = archive_entry_pathname(e);
+    PPOCR_CHECK(name, what, ": tar entry with an unreadable name");
+    std::string rel = safe_path(name, what);
+    fs::path out = fs::path(dest) / rel;
+    auto type = archive_entry_filetype(e);
+    // Links (never created, so they cannot point anywhere), devices and FIFOs
+    // are skipped; the next header call skips their data.
+    if (archive_entry_hardlink(e) || (type != AE_IFREG && type != AE_IFDIR)) continue;
+    if (type == AE_IFDIR) {
+      std::error_code ec;
+      if (!rel.empty()) fs::create_directories(out, ec);
+      PPOCR_CHECK(!ec, out.string(), ": cannot create directory: ", ec.message());
+      continue;
     }
-    PPOCR_CHECK(len > sp - i + 1 && i + len <= data.size() && data[i + len - 1] == '\n', what,
-                ": corrupt PAX record");
-    std::string rec = data.substr(sp + 1, i + len - 1 - (sp + 1));
-    size_t eq = rec.find('=');
-    PPOCR_CHECK(eq != std::string::npos, what, ": corrupt PAX record");
-    std::string key = rec.substr(0, eq), val = rec.substr(eq + 1);
-    if (key == "path") path = val;
-    if (key == "size") size = int64_t(number(val.c_str(), val.size(), what));
-    i += len;
+    PPOCR_CHECK(!rel.empty(), what, ": file entry without a name");
+    if (archive_entry_size_is_set(e))  // refuse before writing when the header already says so
+      PPOCR_CHECK(sum.bytes + uint64_t(archive_entry_size(e)) <= opts.max_total_bytes, what,
+                  ": archive expands beyond the limit of ", opts.max_total_bytes, " bytes");
+    write_entry(a, out, rel, what, opts, sum);
   }
+  PPOCR_CHECK(entries > 0, what, ": tar archive has no entries");
+  return sum;
+}
+
+struct StreamSource {
+  std::istream* in;
+  std::vector<char> buf = std::vector<char>(1 << 16);
+};
+
+la_ssize_t read_stream(archive* a, void* p, const void** out) {
+  auto* s = static_cast<StreamSource*>(p);
+  s->in->read(s->buf.data(), std::streamsize(s->buf.size()));
+  if (s->in->bad()) {
+    archive_set_error(a, EIO, "read error");
+    return -1;
+  }
+  *out = s->buf.data();
+  return la_ssize_t(s->in->gcount());
+}
+
+la_ssize_t append(archive*, void* p, const void* data, size_t n) {
+  static_cast<std::string*>(p)->append(static_cast<const char*>(data), n);
+  return la_ssize_t(n);
 }
 
 }  // namespace
 
 TarSummary extract_tar(std::istream& in, const std::string& dest, const std::string& what, const TarOptions& opts) {
-  TarSummary sum;
   std::error_code ec;
   PPOCR_CHECK(fs::is_directory(dest, ec), dest, ": extraction target is not a directory");
-  char h[kBlock];
-  std::string long_name, pax_path;
-  int64_t pax_size = -1;
-  uint64_t entries = 0;
-  bool saw_any = false;
-  std::vector<char> buf(1 << 16);
-  for (;;) {
-    in.read(h, kBlock);
-    if (in.gcount() == 0 && saw_any) break;  // EOF without end-of-archive blocks: accept (GNU tar does, with a warning)
-    PPOCR_CHECK(size_t(in.gcount()) == kBlock, what, saw_any ? ": truncated tar archive" : ": empty or truncated tar archive");
-    if (all_zero(h)) {
-      PPOCR_CHECK(saw_any, what, ": tar archive has no entries");
-      break;
-    }
-    check_header(h, what);
-    saw_any = true;
-    PPOCR_CHECK(++entries <= opts.max_entries, what, ": more than ", opts.max_entries, " tar entries");
-    char type = h[156];
-    uint64_t size = number(h + 124, 12, what);
-    if (pax_size >= 0) size = uint64_t(pax_size);
-    std::string name = field(h, 100);
-    if (!std::memcmp(h + 257, "ustar", 5)) {
-      std::string prefix = field(h + 345, 155);
-      if (!prefix.empty()) name = prefix + "/" + name;
-    }
-    if (!long_name.empty()) name = long_name;
-    if (!pax_path.empty()) name = pax_path;
-    uint64_t padded = (size + kBlock - 1) / kBlock * kBlock;
-    if (type == 'L' || type == 'x' || type == 'g') {
-      PPOCR_CHECK(size <= (1u << 20), what, ": oversized tar metadata entry");
-      std::string data(size_t(padded), '\0');
-      read_exact(in, &data[0], size_t(padded), what, "");
-      data.resize(size_t(size));
-      if (type == 'L') long_name = field(data.c_str(), data.size());
-      if (type == 'x') parse_pax(data, pax_path, pax_size, what);
-      continue;  // applies to the next header ('g' is ignored)
-    }
-    long_name.clear();
-    pax_path.clear();
-    pax_size = -1;
-    std::string rel = safe_path(name, what);
-    if (type == '\0' && !name.empty() && name.back() == '/') type = '5';  // old-style directory entry
-    if (type == '0' || type == '\0' || type == '7') {
-      PPOCR_CHECK(!rel.empty(), what, ": file entry without a name");
-      PPOCR_CHECK(sum.bytes + size <= opts.max_total_bytes, what, ": archive expands beyond the limit of ",
-                  opts.max_total_bytes, " bytes");
-      fs::path out = fs::path(dest) / rel;
-      fs::create_directories(out.parent_path(), ec);
-      PPOCR_CHECK(!ec, out.parent_path().string(), ": cannot create directory: ", ec.message());
-      std::ofstream f(out, std::ios::binary | std::ios::trunc);
-      PPOCR_CHECK(f.good(), out.string(), ": cannot create file");
-      uint64_t left = padded, data_left = size;
-      while (left > 0) {
-        size_t n = size_t(std::min<uint64_t>(left, buf.size()));
-        read_exact(in, buf.data(), n, what, rel);
-        size_t w = size_t(std::min<uint64_t>(n, data_left));
-        if (w) f.write(buf.data(), std::streamsize(w));
-        data_left -= w;
-        left -= n;
-      }
-      PPOCR_CHECK(f.good(), out.string(), ": write error (disk full?)");
-      sum.bytes += size;
-      sum.files.push_back(rel);
-    } else {
-      if (type == '5' && !rel.empty()) {
-        fs::create_directories(fs::path(dest) / rel, ec);
-        PPOCR_CHECK(!ec, (fs::path(dest) / rel).string(), ": cannot create directory: ", ec.message());
-      }
-      // Links, devices, FIFOs: skipped, their data (if any) too.
-      uint64_t left = padded;
-      while (left > 0) {
-        size_t n = size_t(std::min<uint64_t>(left, buf.size()));
-        read_exact(in, buf.data(), n, what, rel);
-        left -= n;
-      }
-    }
-  }
-  return sum;
+  Reader a = new_reader();
+  StreamSource src{&in};
+  check_open(a.get(), archive_read_open(a.get(), &src, nullptr, read_stream, nullptr), what);
+  return extract(a.get(), dest, what, opts);
 }
 
 TarSummary extract_tar_file(const std::string& archive, const std::string& dest, const TarOptions& opts) {
-  std::ifstream f(archive, std::ios::binary);
-  PPOCR_CHECK(f.good(), archive, ": cannot open archive");
-  return extract_tar(f, dest, archive, opts);
+  std::error_code ec;
+  PPOCR_CHECK(fs::is_directory(dest, ec), dest, ": extraction target is not a directory");
+  PPOCR_CHECK(std::ifstream(archive).good(), archive, ": cannot open archive");
+  Reader a = new_reader();
+  check_open(a.get(), archive_read_open_filename(a.get(), archive.c_str(), 1 << 16), archive);
+  return extract(a.get(), dest, archive, opts);
 }
 
 std::string build_tar(const std::vector<TarMember>& members) {
   std::string out;
+  std::unique_ptr<archive, int (*)(archive*)> a(archive_write_new(), archive_write_free);
+  std::unique_ptr<archive_entry, void (*)(archive_entry*)> e(archive_entry_new(), archive_entry_free);
+  PPOCR_CHECK(a && e, "build_tar: libarchive cannot allocate a writer");
+  archive_write_set_format_ustar(a.get());
+  archive_write_set_bytes_in_last_block(a.get(), 1);  // end after the two zero blocks, no 10 KiB record padding
+  PPOCR_CHECK(archive_write_open(a.get(), &out, nullptr, append, nullptr) == ARCHIVE_OK, "build_tar: ",
+              reason(a.get()));
   for (const auto& m : members) {
-    char h[kBlock];
-    std::memset(h, 0, kBlock);
-    PPOCR_CHECK(m.path.size() < 100, "build_tar: path too long: ", m.path);
-    std::memcpy(h, m.path.data(), m.path.size());
-    std::snprintf(h + 100, 8, "%07o", 0644);
-    std::snprintf(h + 108, 8, "%07o", 0);
-    std::snprintf(h + 116, 8, "%07o", 0);
-    std::snprintf(h + 124, 12, "%011llo", static_cast<unsigned long long>(m.data.size()));
-    std::snprintf(h + 136, 12, "%011o", 0);
-    h[156] = '0';
-    std::memcpy(h + 257, "ustar", 6);
-    std::memcpy(h + 263, "00", 2);
-    std::memset(h + 148, ' ', 8);
-    unsigned sum = 0;
-    for (size_t i = 0; i < kBlock; ++i) sum += static_cast<unsigned char>(h[i]);
-    std::snprintf(h + 148, 8, "%06o", sum);
-    h[155] = ' ';
-    out.append(h, kBlock);
-    out += m.data;
-    out.append((kBlock - m.data.size() % kBlock) % kBlock, '\0');
+    archive_entry_clear(e.get());
+    archive_entry_set_pathname(e.get(), m.path.c_str());
+    archive_entry_set_perm(e.get(), 0644);
+    archive_entry_set_filetype(e.get(), m.symlink.empty() ? AE_IFREG : AE_IFLNK);
+    if (!m.symlink.empty()) archive_entry_set_symlink(e.get(), m.symlink.c_str());
+    if (!m.hardlink.empty()) archive_entry_set_hardlink(e.get(), m.hardlink.c_str());
+    bool data = m.symlink.empty() && m.hardlink.empty();
+    archive_entry_set_size(e.get(), data ? la_int64_t(m.data.size()) : 0);
+    PPOCR_CHECK(archive_write_header(a.get(), e.get()) == ARCHIVE_OK, "build_tar: ", m.path, ": ", reason(a.get()));
+    if (data && !m.data.empty())
+      PPOCR_CHECK(archive_write_data(a.get(), m.data.data(), m.data.size()) == la_ssize_t(m.data.size()),
+                  "build_tar: ", m.path, ": ", reason(a.get()));
   }
-  out.append(2 * kBlock, '\0');
+  PPOCR_CHECK(archive_write_close(a.get()) == ARCHIVE_OK, "build_tar: ", reason(a.get()));
   return out;
 }
 

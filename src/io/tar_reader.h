@@ -1,5 +1,5 @@
-// A small, bounds-checked reader for POSIX ustar / GNU / PAX tar archives
-// (uncompressed; PaddleX model archives are plain .tar). Regular files and
+// Tar extraction for model archives, on libarchive (POSIX ustar, GNU, PAX;
+// uncompressed: PaddleX model archives are plain .tar). Regular files and
 // directories are extracted; links and special files are skipped. Paths that
 // are absolute or climb out with ".." are refused.
 #pragma once
@@ -21,15 +21,17 @@ struct TarSummary {
 };
 
 // Extracts `in` into the existing directory `dest`. `what` names the archive
-// in errors (truncated archive, bad header checksum, unsafe path, limits).
+// in errors (not a tar archive, damaged or truncated, unsafe path, limits).
 TarSummary extract_tar(std::istream& in, const std::string& dest, const std::string& what,
                        const TarOptions& opts = {});
 TarSummary extract_tar_file(const std::string& archive, const std::string& dest, const TarOptions& opts = {});
 
-// Builds an archive in memory (tests and tooling): regular files only.
+// Builds a ustar archive in memory (tests and tooling).
 struct TarMember {
   std::string path;
   std::string data;
+  std::string symlink = {};   // when set: a symbolic link to this target, no data
+  std::string hardlink = {};  // when set: a hard link to this path, no data
 };
 std::string build_tar(const std::vector<TarMember>& members);
 

@@ -92,16 +92,47 @@ TEST(Tar, RoundTripAndSafety) {
   EXPECT_FALSE(fs::exists(fs::path(dir).parent_path() / "evil.txt"));
   std::istringstream trunc(t.substr(0, 700));
   EXPECT_NE(error_of([&] { extract_tar(trunc, dir, "trunc.tar"); }).find("truncated"), std::string::npos);
+  // A bad header checksum: libarchive reports the first header as "not a tar"
+  // and a later one as "damaged", without naming the checksum.
   std::string corrupt = t;
   corrupt[3] ^= 0x55;
   std::istringstream cs(corrupt);
-  EXPECT_NE(error_of([&] { extract_tar(cs, dir, "c.tar"); }).find("checksum"), std::string::npos);
+  EXPECT_NE(error_of([&] { extract_tar(cs, dir, "c.tar"); }).find("c.tar: unrecognized archive format (not a tar"),
+            std::string::npos);
+  corrupt = t;
+  corrupt[1024 + 3] ^= 0x55;  // the second header (after "hello" and its padding)
+  std::istringstream cs2(corrupt);
+  EXPECT_NE(error_of([&] { extract_tar(cs2, dir, "c2.tar"); }).find("c2.tar: damaged tar archive"), std::string::npos);
   std::istringstream empty("");
   EXPECT_THROW(extract_tar(empty, dir, "e.tar"), Error);
   TarOptions lim;
   lim.max_total_bytes = 100;
   std::istringstream in2(t);
   EXPECT_NE(error_of([&] { extract_tar(in2, dir, "t.tar", lim); }).find("limit"), std::string::npos);
+  EXPECT_NE(error_of([&] { extract_tar_file(dir + "/missing.tar", dir); }).find("cannot open"), std::string::npos);
+}
+
+TEST(Tar, LinksAreNeverCreated) {
+  std::string dir = ppocr::test::temp_dir("tar_links");
+  fs::path outside = fs::path(dir).parent_path() / "tar_links_outside";
+  fs::remove_all(outside);
+  // A symlink out of the target, then a file written "through" it; a hard link
+  // to a file outside. Links are skipped, so the file lands in a plain folder.
+  std::istringstream in(build_tar({{"m/link", "", outside.string()},
+                                   {"m/link/evil.txt", "x"},
+                                   {"m/hard", "", "", "/etc/passwd"},
+                                   {"m/ok.txt", "ok"}}));
+  TarSummary sum = extract_tar(in, dir, "links.tar");
+  EXPECT_EQ(sum.files, (std::vector<std::string>{"m/link/evil.txt", "m/ok.txt"}));
+  EXPECT_FALSE(fs::exists(outside));
+  EXPECT_FALSE(fs::is_symlink(dir + "/m/link"));
+  EXPECT_TRUE(fs::is_directory(dir + "/m/link"));
+  EXPECT_FALSE(fs::exists(dir + "/m/hard"));
+  // A link's own name is checked like a file's.
+  for (const char* bad : {"../link", "/abs_link"}) {
+    std::istringstream b(build_tar({{bad, "", "target"}}));
+    EXPECT_NE(error_of([&] { extract_tar(b, dir, "bad.tar"); }).find("refusing"), std::string::npos) << bad;
+  }
 }
 
 TEST(Registry, PaddleOcrNameTable) {
