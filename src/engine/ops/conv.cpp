@@ -8,6 +8,7 @@
 
 #include "engine/ops/dnnl_util.h"
 #include "engine/ops/nn_util.h"
+#include "engine/ops/op_helpers.h"
 
 namespace ppocr::engine {
 namespace {
@@ -70,7 +71,7 @@ ConvArgs conv_args(const KernelContext& c, bool to_nchw) {
 // both ways, as the Add it came from would do).
 void broadcast_residual(KernelContext& c, const ConvArgs& a) {
   Tensor conv = c.outputs[0];
-  Shape ys = nn::broadcast_shapes(c, conv.shape(), a.r.shape());
+  Shape ys = ops::broadcast_shapes(c, conv.shape(), a.r.shape());
   Tensor& y = c.alloc_output(0, DType::Float32, ys);
   std::fill(y.data<float>(), y.data<float>() + y.numel(), 0.f);
   nn::add_broadcast(c, y.data<float>(), ys, a.r);

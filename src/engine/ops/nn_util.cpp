@@ -205,18 +205,6 @@ void add_broadcast(const KernelContext& c, float* y, const Shape& ys, const Tens
   }
 }
 
-Shape broadcast_shapes(const KernelContext& c, const Shape& a, const Shape& b) {
-  const size_t r = std::max(a.size(), b.size());
-  Shape s(r, 1);
-  for (size_t i = 0; i < r; ++i) {
-    const int64_t x = i + a.size() >= r ? a[i + a.size() - r] : 1;
-    const int64_t y = i + b.size() >= r ? b[i + b.size() - r] : 1;
-    if (x != y && x != 1 && y != 1) c.error("shapes " + shape_str(a) + " and " + shape_str(b) + " do not broadcast");
-    s[i] = x == 1 ? y : x;
-  }
-  return s;
-}
-
 static Tensor permute4(const Tensor& t, BufferPool* pool, bool to_nhwc) {
   PPOCR_CHECK(t.rank() == 4 && t.dtype() == DType::Float32, "layout change needs a float32 4-D tensor, got ", t.desc());
   const Shape& s = t.shape();

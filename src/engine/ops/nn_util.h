@@ -89,8 +89,6 @@ namespace ppocr::engine::nn {
 // y[i] += b[broadcast(i)] for a b unidirectionally broadcastable to y_shape
 // (numpy rules); Error otherwise.
 void add_broadcast(const KernelContext& c, float* y, const Shape& y_shape, const Tensor& b, float scale = 1.f);
-// numpy broadcast of two shapes; Error when they do not broadcast.
-Shape broadcast_shapes(const KernelContext& c, const Shape& a, const Shape& b);
 // 4-D layout changes: [N,C,H,W] <-> [N,H,W,C] (new tensors from `pool`).
 Tensor nchw_to_nhwc(const Tensor& t, BufferPool* pool);
 Tensor nhwc_to_nchw(const Tensor& t, BufferPool* pool);
