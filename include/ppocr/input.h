@@ -1,9 +1,7 @@
-// Inputs of the OCR pipeline and of the modules: an in-memory image or a path.
-// Paths (image files, folders, URLs, PDFs) are expanded into pages by the
-// input loader, which the io layer installs (src/io); without it, a path must
-// name one image file that OpenCV can read.
+// Inputs of the OCR pipeline and of the modules: a path (image file, folder,
+// PDF, multi-page TIFF or http(s) URL), encoded bytes in memory (an image or
+// a PDF), or a decoded image. The pipeline reads them itself, page by page.
 #pragma once
-#include <functional>
 #include <optional>
 #include <string>
 
@@ -14,47 +12,50 @@ namespace ppocr {
 // One decoded image ready for prediction: an image file, a PDF page, a Mat.
 struct Page {
   cv::Mat image;                   // BGR, CV_8UC3
-  std::string input_path;          // empty when the input was an in-memory image (JSON null)
+  std::string input_path;          // empty when the input was in memory (JSON null)
   std::optional<int> page_index;   // set for PDF pages (0-based)
   std::string name;                // base name used for saved files ("img_1", "doc_3" for a PDF page)
 };
 
 struct Input {
-  // An image file, a folder of images, a URL, or a PDF file.
+  enum class Kind { kPath, kBytes, kImage };
+
+  // An image file, a folder of images, a PDF file, or an http(s) URL.
   static Input from_path(std::string path) {
     Input in;
+    in.kind = Kind::kPath;
     in.path = std::move(path);
     return in;
   }
-  // An in-memory BGR image (CV_8UC3; CV_8UC1 and CV_8UC4 are converted). `name`
-  // names the saved files; the result's input_path stays null, as PaddleOCR does
-  // for numpy inputs.
+  // An encoded image or PDF in memory (e.g. an upload). `name` names the saved files.
+  static Input from_bytes(std::string bytes, std::string name = "") {
+    Input in;
+    in.kind = Kind::kBytes;
+    in.bytes = std::move(bytes);
+    in.name = std::move(name);
+    return in;
+  }
+  // A decoded image: BGR CV_8UC3 (gray, BGRA and 16-bit images are converted).
+  // `name` names the saved files; the result's input_path stays null, as
+  // PaddleOCR does for numpy inputs.
   static Input from_image(cv::Mat bgr, std::string name = "") {
     Input in;
+    in.kind = Kind::kImage;
     in.image = std::move(bgr);
     in.name = std::move(name);
     return in;
   }
-  bool is_path() const { return image.empty(); }
+  bool is_path() const { return kind == Kind::kPath; }
 
+  Kind kind = Kind::kPath;
   std::string path;
+  std::string bytes;
   cv::Mat image;
   std::string name;
 };
 
-// Expands one Input into pages and hands each to `sink` in order, lazily (one
-// page in memory at a time). `sink` returns false to stop early. Errors are
-// thrown as ppocr::Error.
-using PageSink = std::function<bool(Page&&)>;
-using InputLoader = std::function<void(const Input&, const PageSink&)>;
-
-// Installs the loader used for path inputs (the io layer sets its own at start;
-// pass nullptr to restore the default single-image-file loader). Thread-safe.
-void set_input_loader(InputLoader loader);
-// Runs the installed loader (or the default one) on `in`.
-void load_input(const Input& in, const PageSink& sink);
-
-// Converts a decoded image of any depth/channel count to 8-bit BGR; Error when empty.
+// Converts a decoded image of any depth/channel count to 8-bit BGR (16-bit
+// scaled down, gray expanded, alpha dropped); Error when empty.
 cv::Mat to_bgr8(const cv::Mat& img);
 
 }  // namespace ppocr

@@ -24,9 +24,11 @@ namespace ppocr {
 
 class OCR {
  public:
-  // Loads every model the enabled stages need (Error on a bad model dir/option).
-  // Stages disabled in `opts` (use_* == false) are not loaded and cannot be
-  // turned on per call.
+  // Checks the options, chooses the models (docs/models.md: the same policy
+  // for the CLI, the service and the API), says on opts.log (default stderr)
+  // which model directories it loads and why, and loads them once. Error on a
+  // bad option, a missing model or a bad model directory. Stages disabled in
+  // `opts` (use_* == false) are not loaded and cannot be turned on per call.
   explicit OCR(const OCROptions& opts);
   ~OCR();
   OCR(const OCR&) = delete;
@@ -36,6 +38,8 @@ class OCR {
 
   // One result per page (an image file gives one, a PDF one per page, a
   // folder one per image, in order). `params` overrides the runtime values.
+  // Path inputs are read with the options' limits (max_image_pixels,
+  // pdf_dpi, pdf_max_pages); the first unreadable page is an Error.
   std::vector<OCRResult> predict(const Input& input, const OCRParams& params = {}) const;
   std::vector<OCRResult> predict(const std::vector<Input>& inputs, const OCRParams& params = {}) const;
   // Streaming: results are handed to `sink` one at a time (pages are loaded
@@ -57,6 +61,10 @@ class OCR {
   // Effective values as a PaddleX-style pipeline config (pipeline_name: OCR,
   // SubModules / SubPipelines).
   std::string export_paddlex_config_yaml() const;
+
+  // The models loaded, one line per stage: "text_detection: PP-OCRv5_mobile_det
+  // (/root/.paddlex/official_models/PP-OCRv5_mobile_det; PaddleOCR's default)".
+  const std::vector<std::string>& model_notes() const;
 
  private:
   struct Impl;

@@ -1,8 +1,13 @@
 // Options of the general OCR pipeline, named as PaddleOCR 3.x's PaddleOCR()
 // constructor parameters. An unset value (std::nullopt) means "not given":
 // it falls back to the model directory's inference.yml, then to PaddleOCR's
-// default (see docs/api.md, "Where each value comes from").
+// default (see docs/api.md, "Where each value comes from"). Every field is
+// described once, with its range and default, in the option table
+// (src/pipelines/ocr/option_table.cpp) that also drives the CLI flags, the
+// PaddleX YAML reader/writer and the service's request fields; OCR's
+// constructor checks the values against it.
 #pragma once
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -25,9 +30,9 @@ struct OCRParams {
 };
 
 struct OCROptions : OCRParams {
-  // Models: a directory wins over a name; a name is resolved to a directory by
-  // the model resolver (the io layer's registry/cache). Unset names follow
-  // lang + ocr_version as PaddleOCR does.
+  // Models: a directory wins over a name; a name is looked up in the model
+  // cache and downloaded when missing (allow_download). Unset names follow
+  // lang + ocr_version as PaddleOCR does; see docs/models.md for the policy.
   std::optional<std::string> doc_orientation_classify_model_name, doc_orientation_classify_model_dir;
   std::optional<std::string> doc_unwarping_model_name, doc_unwarping_model_dir;
   std::optional<std::string> text_detection_model_name, text_detection_model_dir;
@@ -40,6 +45,7 @@ struct OCROptions : OCRParams {
   // -1 = dynamic); overrides inference.yml.
   std::optional<std::vector<int>> text_det_input_shape;
   std::optional<std::vector<int>> text_rec_input_shape;
+  std::optional<int> text_det_max_side_limit;  // PaddleX's max_side_limit, default 4000
 
   std::optional<std::string> lang;         // default "ch"
   std::optional<std::string> ocr_version;  // "PP-OCRv5" (default) | "PP-OCRv4" | "PP-OCRv3"
@@ -47,18 +53,25 @@ struct OCROptions : OCRParams {
   std::optional<std::string> device;       // "cpu" only; other devices are an Error
   std::optional<int> cpu_threads;          // default 8 (PaddleOCR's)
   std::optional<bool> enable_mkldnn;       // default true; false = reference C++ kernels
+  std::optional<int> mkldnn_cache_capacity;  // accepted (PaddleOCR's); our primitive cache bounds itself
   std::optional<std::string> precision;    // "fp32" (default) | "fp16" (accepted, computes in fp32)
-};
+  std::optional<bool> enable_hpi;          // only false
+  std::optional<bool> use_tensorrt;        // only false
+  std::optional<int> min_subgraph_size;    // accepted (a TensorRT setting); no effect
 
-// Maps a model name (e.g. "PP-OCRv5_mobile_det") to a local model directory,
-// downloading it if needed. Throws ppocr::Error when it cannot.
-using ModelResolver = std::function<std::string(const std::string& model_name)>;
-// Installs the resolver used when an options struct names a model without a
-// directory (the io layer installs its registry). nullptr = none (then a name
-// without a directory is an Error). Thread-safe.
-void set_model_resolver(ModelResolver resolver);
-// Resolves `name` with the installed resolver; Error when none is installed.
-std::string resolve_model(const std::string& name);
+  // Inputs: path inputs (files, folders, PDFs, URLs) are read by the pipeline.
+  std::optional<double> pdf_dpi;            // PDF render resolution, default 144 (PaddleX's zoom 2)
+  std::optional<int> pdf_max_pages;         // pages read per PDF, default 0 = all
+  std::optional<int64_t> max_image_pixels;  // refuse larger images/pages, default 200,000,000
+
+  // Model files: whether a model missing from the cache may be downloaded
+  // (default true); the cache is $PPOCR_HOME, else ~/.paddlex/official_models.
+  std::optional<bool> allow_download;
+
+  // Where the pipeline's notes go (which models it loaded and why, stages
+  // switched off, download progress). Unset = stderr; set a no-op to silence.
+  std::function<void(const std::string&)> log;
+};
 
 // PaddleOCR 3.x's default model names for a language and OCR version (the
 // recognizer depends on both). Error for unknown combinations.

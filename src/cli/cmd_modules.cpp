@@ -16,6 +16,8 @@
 
 #include "cli/command.h"
 #include "engine/error.h"
+#include "io/model_registry.h"
+#include "pipelines/ocr/pages.h"
 #include "ppocr/input.h"
 #include "ppocr/modules.h"
 #include "ppocr/options.h"
@@ -50,7 +52,9 @@ ModuleOptions module_options(const ModuleArgs& a) {
 
 std::string model_dir(const ModuleArgs& a, const char* default_name) {
   if (!a.model_dir.empty()) return a.model_dir;
-  return resolve_model(a.model_name.empty() ? default_name : a.model_name);
+  io::DownloadOptions dl;
+  dl.log = [](const std::string& m) { std::cerr << m << "\n"; };
+  return io::resolve_model(a.model_name.empty() ? default_name : a.model_name, dl);
 }
 
 // Walks every page of every input; per-page errors are reported and counted.
@@ -58,7 +62,7 @@ void for_each_page(const ModuleArgs& a, const std::function<void(const Page&)>& 
   int failed = 0;
   for (const auto& in : a.inputs) {
     try {
-      load_input(Input::from_path(in), [&](Page&& page) {
+      ppocr::for_each_page(Input::from_path(in), io::InputOptions{}, [&](Page&& page) {
         try {
           fn(page);
         } catch (const Error& e) {

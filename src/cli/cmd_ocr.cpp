@@ -15,10 +15,9 @@
 #include "cli/ocr_flags.h"
 #include "cli/progress.h"
 #include "engine/error.h"
-#include "io/hooks.h"
 #include "io/input_source.h"
-#include "io/model_selection.h"
-#include "io/paddlex_config.h"
+#include "pipelines/ocr/pages.h"
+#include "pipelines/ocr/paddlex_config.h"
 #include "ppocr/ocr.h"
 
 namespace ppocr::cli {
@@ -41,31 +40,25 @@ int run_ocr(const OcrFlags& f) {
   OCROptions o;
   std::vector<std::string> notes;
   if (!f.paddlex_config.empty())
-    for (auto& w : io::load_paddlex_config(f.paddlex_config, o)) notes.push_back(f.paddlex_config + ": " + w);
+    for (auto& w : load_paddlex_config(f.paddlex_config, o)) notes.push_back(f.paddlex_config + ": " + w);
   apply_ocr_flags(f, o, notes);
-
-  io::DownloadOptions dl;
-  dl.allow_download = !f.no_download;
-  dl.log = [](const std::string& m) { std::cerr << m << "\n"; };
-  io::InputOptions in;
-  in.decode.max_pixels = f.max_image_pixels;
-  in.pdf.max_pixels = f.max_image_pixels;
-  in.pdf.max_pages = f.pdf_max_pages;
-  in.pdf.dpi = f.pdf_dpi;
-  io::install_io_hooks(in, dl);
-
-  io::select_ocr_models(o, dl, notes);
   for (auto& n : notes) std::cerr << "warning: " << n << "\n";
+
   auto t_load = Clock::now();
-  OCR ocr(o);
+  OCR ocr(o);  // chooses the models and says which on stderr
   double load_s = secs_since(t_load);
 
   if (!f.export_config.empty()) {
-    std::ofstream out(f.export_config);
-    PPOCR_CHECK(out.good(), f.export_config, ": cannot write");
-    out << io::to_paddlex_config_yaml(ocr.effective_options());
-    PPOCR_CHECK(out.good(), f.export_config, ": write error");
-    std::cerr << "wrote the effective config to " << f.export_config << "\n";
+    std::string yaml = ocr.export_paddlex_config_yaml();
+    if (f.export_config == "-") {
+      std::cout << yaml;
+    } else {
+      std::ofstream out(f.export_config);
+      PPOCR_CHECK(out.good(), f.export_config, ": cannot write");
+      out << yaml;
+      PPOCR_CHECK(out.good(), f.export_config, ": write error");
+      std::cerr << "wrote the effective config to " << f.export_config << "\n";
+    }
   }
   if (f.inputs.empty()) return 0;
   if (!f.save_path.empty()) {
@@ -74,7 +67,7 @@ int run_ocr(const OcrFlags& f) {
     PPOCR_CHECK(!ec, f.save_path, ": cannot create the output directory: ", ec.message());
   }
 
-  io::InputStream stream(f.inputs, in);
+  io::InputStream stream(f.inputs, input_options(ocr.effective_options()));
   Progress bar(!f.no_progress && stream.is_batch());
   int64_t ok = 0, failed = 0;
   double decode_s = 0, predict_s = 0, save_s = 0;
@@ -90,12 +83,9 @@ int run_ocr(const OcrFlags& f) {
       ++failed;
       continue;
     }
+    std::string label = label_of(item);
     try {
-      Page page;
-      page.image = std::move(item.image);
-      page.input_path = item.input_path;
-      if (item.page_index >= 0) page.page_index = item.page_index;
-      page.name = item.name;
+      Page page = to_page(std::move(item));
       auto t1 = Clock::now();
       OCRResult r = ocr.predict_page(page);
       predict_s += secs_since(t1);
@@ -110,7 +100,7 @@ int run_ocr(const OcrFlags& f) {
       ++ok;
     } catch (const Error& e) {
       bar.clear();
-      std::cerr << "error: " << label_of(item) << ": " << e.what() << "\n";
+      std::cerr << "error: " << label << ": " << e.what() << "\n";
       ++failed;
     }
   }

@@ -12,8 +12,8 @@
 #include "cli/command.h"
 #include "cli/ocr_flags.h"
 #include "engine/error.h"
-#include "io/hooks.h"
-#include "io/paddlex_config.h"
+#include "pipelines/ocr/option_table.h"
+#include "pipelines/ocr/paddlex_config.h"
 #include "ppocr/ocr.h"
 #include "server/pipeline_backend.h"
 #include "server/server.h"
@@ -29,28 +29,23 @@ struct ServeArgs {
   std::string config_file;
 };
 
-// `ppocr ocr` flags that mean nothing for a server (inputs come with requests)
-// or that the server names itself (--pdf_max_pages with PaddleX's default 10,
-// --max_pixels).
-const char* kNotServeFlags[] = {"--input", "--save_path", "--export_config", "--quiet", "--timing",
-                                "--no_progress", "--pdf_max_pages", "--max_image_pixels"};
+// `ppocr ocr` flags that mean nothing for a server (inputs come with requests).
+const char* kNotServeFlags[] = {"--input", "--save_path", "--export_config", "--quiet", "--timing", "--no_progress"};
+// Table options the server sets with its own flags (--pdf_max_pages with PaddleX's default 10, --max_pixels).
+const std::vector<std::string> kServerOwnOptions = {"pdf_max_pages", "max_image_pixels"};
 
 void serve(ServeArgs& a) {
   auto& so = a.server.service;
   PPOCR_CHECK(a.max_body_mb > 0, "--max_body_mb must be > 0");
-  PPOCR_CHECK(a.ocr.pdf_dpi > 0 && a.ocr.pdf_dpi <= 1200, "--pdf_dpi must be in (0, 1200]");
   so.max_body_bytes = static_cast<size_t>(a.max_body_mb * 1024 * 1024);
-  so.pdf_dpi = a.ocr.pdf_dpi;
   OCROptions opts;
   std::vector<std::string> notes;
   if (!a.ocr.paddlex_config.empty())
-    for (const auto& w : io::load_paddlex_config(a.ocr.paddlex_config, opts))
+    for (const auto& w : load_paddlex_config(a.ocr.paddlex_config, opts))
       notes.push_back(a.ocr.paddlex_config + ": " + w);
   apply_ocr_flags(a.ocr, opts, notes);  // flags win over the PaddleX config
   for (const auto& n : notes) std::cerr << "warning: " << n << "\n";
-  io::DownloadOptions dl;
-  dl.allow_download = !a.ocr.no_download;
-  io::install_io_hooks({}, dl);
+  so.pdf_dpi = opts.pdf_dpi.value_or(so.pdf_dpi);
 
   // Block the stop signals in every thread; one thread waits for them.
   sigset_t stop_signals;
@@ -87,7 +82,7 @@ CommandRegistrar reg([](CLI::App& app) {
   auto& so = a->server.service;
   const char* g = "Server";
   // Pipeline flags exactly as `ppocr ocr` takes them, minus those that make no sense here.
-  add_ocr_flags(*sc, a->ocr);
+  add_ocr_flags(*sc, a->ocr, kServerOwnOptions);
   for (const char* name : kNotServeFlags)
     if (CLI::Option* o = sc->get_option_no_throw(name)) sc->remove_option(o);
   sc->add_option("--config", a->config_file, "YAML file of option: value pairs (command-line flags win)");
@@ -109,7 +104,7 @@ CommandRegistrar reg([](CLI::App& app) {
   sc->add_option_function<std::string>(
         "--visualize",
         [a](const std::string& v) {
-          a->server.service.visualize = parse_bool("--visualize", v);
+          a->server.service.visualize = options::parse_bool(v, "--visualize");
         },
         "Return result images when a request does not say (default True)")
       ->type_name("BOOL")->group(g);

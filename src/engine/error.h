@@ -1,16 +1,13 @@
-// ppocr::Error: the one exception type the library throws for bad input,
-// bad models and unsupported features. Messages say what was wrong and where.
+// ppocr::Error (include/ppocr/error.h) and the helpers that build it: fail()
+// and PPOCR_CHECK() for unclassified errors, fail_as() and PPOCR_CHECK_AS()
+// with an ErrorCode.
 #pragma once
 #include <sstream>
-#include <stdexcept>
 #include <string>
 
-namespace ppocr {
+#include "ppocr/error.h"
 
-class Error : public std::runtime_error {
- public:
-  explicit Error(const std::string& msg) : std::runtime_error(msg) {}
-};
+namespace ppocr {
 
 namespace detail {
 inline void cat(std::ostringstream&) {}
@@ -29,9 +26,22 @@ template <class... A>
   throw Error(os.str());
 }
 
+// The same with a code: fail_as(ErrorCode::kTooLarge, "image is ", w, "x", h).
+template <class... A>
+[[noreturn]] void fail_as(ErrorCode code, const A&... a) {
+  std::ostringstream os;
+  detail::cat(os, a...);
+  throw Error(os.str(), code);
+}
+
 #define PPOCR_CHECK(cond, ...)              \
   do {                                      \
     if (!(cond)) ::ppocr::fail(__VA_ARGS__); \
+  } while (0)
+
+#define PPOCR_CHECK_AS(cond, code, ...)                               \
+  do {                                                                \
+    if (!(cond)) ::ppocr::fail_as(::ppocr::ErrorCode::code, __VA_ARGS__); \
   } while (0)
 
 }  // namespace ppocr

@@ -138,30 +138,30 @@ cv::Mat to_bgr8(const cv::Mat& m) {
 }
 
 cv::Mat decode_image(const void* data, size_t size, const std::string& what, const DecodeOptions& opts) {
-  PPOCR_CHECK(data != nullptr && size > 0, what, ": empty input (0 bytes)");
-  PPOCR_CHECK(opts.max_bytes == 0 || size <= opts.max_bytes, what, ": ", size,
+  PPOCR_CHECK_AS(data != nullptr && size > 0, kInvalidInput, what, ": empty input (0 bytes)");
+  PPOCR_CHECK_AS(opts.max_bytes == 0 || size <= opts.max_bytes, kTooLarge, what, ": ", size,
               " bytes exceeds the input size limit of ", opts.max_bytes, " bytes");
   ImageSize sz;
   bool known = probe_image_size(data, size, sz);
   if (!known) {
-    PPOCR_CHECK(!looks_like_pdf(data, size), what, ": is a PDF, not an image");
+    PPOCR_CHECK_AS(!looks_like_pdf(data, size), kInvalidInput, what, ": is a PDF, not an image");
   } else {
-    PPOCR_CHECK(sz.width > 0 && sz.height > 0, what, ": image header declares an empty size ", sz.width, "x",
+    PPOCR_CHECK_AS(sz.width > 0 && sz.height > 0, kInvalidInput, what, ": image header declares an empty size ", sz.width, "x",
                 sz.height);
-    PPOCR_CHECK(opts.max_pixels <= 0 || sz.width * sz.height <= opts.max_pixels, what, ": image of ", sz.width,
+    PPOCR_CHECK_AS(opts.max_pixels <= 0 || sz.width * sz.height <= opts.max_pixels, kTooLarge, what, ": image of ", sz.width,
                 "x", sz.height, " pixels exceeds the limit of ", opts.max_pixels,
                 " pixels (possible decompression bomb)");
   }
-  PPOCR_CHECK(size < size_t(INT32_MAX), what, ": ", size, " bytes is too large for an encoded image");
+  PPOCR_CHECK_AS(size < size_t(INT32_MAX), kTooLarge, what, ": ", size, " bytes is too large for an encoded image");
   cv::Mat buf(1, int(size), CV_8U, const_cast<void*>(data));
   cv::Mat img;
   try {
     img = cv::imdecode(buf, cv::IMREAD_COLOR);
   } catch (const cv::Exception& e) {
-    fail(what, ": cannot decode image (", e.what(), ")");
+    fail_as(ErrorCode::kInvalidInput, what, ": cannot decode image (", e.what(), ")");
   }
-  PPOCR_CHECK(!img.empty(), what, ": not a decodable image (unknown format, or corrupt/truncated data)");
-  PPOCR_CHECK(opts.max_pixels <= 0 || int64_t(img.cols) * img.rows <= opts.max_pixels, what, ": image of ",
+  PPOCR_CHECK_AS(!img.empty(), kInvalidInput, what, ": not a decodable image (unknown format, or corrupt/truncated data)");
+  PPOCR_CHECK_AS(opts.max_pixels <= 0 || int64_t(img.cols) * img.rows <= opts.max_pixels, kTooLarge, what, ": image of ",
               img.cols, "x", img.rows, " pixels exceeds the limit of ", opts.max_pixels, " pixels");
   return to_bgr8(img);
 }
@@ -172,10 +172,10 @@ cv::Mat decode_image(const std::string& bytes, const std::string& what, const De
 
 std::string read_file_bytes(const std::string& path, size_t max_bytes) {
   std::ifstream f(path, std::ios::binary | std::ios::ate);
-  PPOCR_CHECK(f.good(), path, ": cannot open file");
+  PPOCR_CHECK_AS(f.good(), kNotFound, path, ": cannot open file");
   std::streamoff len = f.tellg();
   PPOCR_CHECK(len >= 0, path, ": cannot read file (is it a directory?)");
-  PPOCR_CHECK(max_bytes == 0 || size_t(len) <= max_bytes, path, ": ", len, " bytes exceeds the size limit of ",
+  PPOCR_CHECK_AS(max_bytes == 0 || size_t(len) <= max_bytes, kTooLarge, path, ": ", len, " bytes exceeds the size limit of ",
               max_bytes, " bytes");
   std::string s(size_t(len), '\0');
   f.seekg(0);

@@ -39,7 +39,7 @@ std::vector<std::string> list_image_files(const std::string& dir) {
   std::vector<std::string> files;
   std::error_code ec;
   fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
-  PPOCR_CHECK(!ec, dir, ": cannot list folder: ", ec.message());
+  PPOCR_CHECK_AS(!ec, kNotFound, dir, ": cannot list folder: ", ec.message());
   for (; it != end; it.increment(ec)) {
     if (ec) fail(dir, ": error while listing folder: ", ec.message());
     std::error_code ec2;
@@ -96,6 +96,7 @@ void InputStream::emit_page(InputItem& item) {
     item.image = d.doc->render_page(page);
   } catch (const Error& e) {
     item.error = e.what();
+    item.error_code = e.code();
   }
   if (d.next_page >= d.doc->pages_to_render()) pdf_.reset();
 }
@@ -138,7 +139,7 @@ bool InputStream::next(InputItem& item) {
         }
         item.image = decode_image(p.bytes, p.path, opts_.decode);
       } else if (is_url(p.path)) {
-        PPOCR_CHECK(opts_.allow_urls, p.path, ": URL inputs are not allowed here");
+        PPOCR_CHECK_AS(opts_.allow_urls, kForbidden, p.path, ": URL inputs are not allowed here");
         std::string bytes = fetch_url(p.path, opts_.fetch);
         if (looks_like_pdf(bytes.data(), bytes.size())) {
           open_pdf(p, std::move(bytes), item);
@@ -147,13 +148,13 @@ bool InputStream::next(InputItem& item) {
         }
         item.image = decode_image(bytes, p.path, opts_.decode);
       } else {
-        PPOCR_CHECK(opts_.allow_local_paths, p.path, ": local paths are not allowed here");
+        PPOCR_CHECK_AS(opts_.allow_local_paths, kForbidden, p.path, ": local paths are not allowed here");
         std::error_code ec;
         fs::file_status st = fs::status(p.path, ec);
-        PPOCR_CHECK(fs::exists(st), p.path, ": no such file or folder");
+        PPOCR_CHECK_AS(fs::exists(st), kNotFound, p.path, ": no such file or folder");
         if (fs::is_directory(st)) {
           std::vector<std::string> files = list_image_files(p.path);
-          PPOCR_CHECK(!files.empty(), p.path, ": folder contains no image files");
+          PPOCR_CHECK_AS(!files.empty(), kNotFound, p.path, ": folder contains no image files");
           for (auto f = files.rbegin(); f != files.rend(); ++f) {
             Pending q;
             q.path = *f;
@@ -162,7 +163,7 @@ bool InputStream::next(InputItem& item) {
           }
           continue;
         }
-        PPOCR_CHECK(fs::is_regular_file(st), p.path, ": not a regular file");
+        PPOCR_CHECK_AS(fs::is_regular_file(st), kInvalidInput, p.path, ": not a regular file");
         if (is_pdf_file_name(p.path)) {
           open_pdf(p, std::string(), item);
           ++done_;
@@ -179,9 +180,11 @@ bool InputStream::next(InputItem& item) {
     } catch (const Error& e) {
       item.image.release();
       item.error = e.what();
+      item.error_code = e.code();
     } catch (const std::bad_alloc&) {
       item.image.release();
       item.error = p.path + ": out of memory while reading input";
+      item.error_code = ErrorCode::kTooLarge;
     }
     ++done_;
     return true;

@@ -15,6 +15,7 @@
 #include <opencv2/core.hpp>
 
 #include "io/image_decode.h"
+#include "ppocr/error.h"
 #include "io/pdf.h"
 #include "io/url_fetch.h"
 
@@ -35,6 +36,7 @@ struct InputItem {
   int page_count = 0;      // pages in the PDF (0 for images)
   cv::Mat image;           // BGR 8-bit; empty when error is set
   std::string error;       // why this input failed
+  ErrorCode error_code = ErrorCode::kGeneric;  // what kind of failure (ppocr/error.h)
   bool ok() const { return error.empty(); }
 };
 

@@ -267,14 +267,14 @@ std::string download_model(const std::string& name, const DownloadOptions& opts)
 }
 
 std::string resolve_model(const std::string& name, const DownloadOptions& opts) {
-  PPOCR_CHECK(is_valid_model_name(name), "invalid model name: \"", name, "\"");
+  PPOCR_CHECK_AS(is_valid_model_name(name), kInvalidArgument, "invalid model name: \"", name, "\"");
   std::string root = opts.cache_root.empty() ? model_cache_root() : opts.cache_root;
   if (is_model_cached(name, root)) return cached_model_path(name, root);
   std::string dir = cached_model_path(name, root);
   std::error_code ec;
   PPOCR_CHECK(!fs::exists(dir, ec), "model ", name, ": ", dir,
               " exists but holds no loadable model (inference.json/.pdmodel/.onnx/.ncnn.param); remove or fix it");
-  PPOCR_CHECK(opts.allow_download, "model ", name, " is not in the model cache (", root,
+  PPOCR_CHECK_AS(opts.allow_download, kNotFound, "model ", name, " is not in the model cache (", root,
               ") and downloads are disabled; install it there or pass its directory with --*_model_dir");
   try {
     return download_model(name, opts);

@@ -39,10 +39,10 @@ PdfDocument& PdfDocument::operator=(PdfDocument&&) noexcept = default;
 PdfDocument::~PdfDocument() = default;
 
 void PdfDocument::finish_open(Impl* im) {
-  PPOCR_CHECK(im->doc, im->what, ": not a readable PDF (corrupt, truncated or not a PDF)");
-  PPOCR_CHECK(!im->doc->is_locked(), im->what, ": PDF is encrypted/password-protected");
+  PPOCR_CHECK_AS(im->doc, kInvalidInput, im->what, ": not a readable PDF (corrupt, truncated or not a PDF)");
+  PPOCR_CHECK_AS(!im->doc->is_locked(), kInvalidInput, im->what, ": PDF is encrypted/password-protected");
   im->pages = im->doc->pages();
-  PPOCR_CHECK(im->pages > 0, im->what, ": PDF has no pages");
+  PPOCR_CHECK_AS(im->pages > 0, kInvalidInput, im->what, ": PDF has no pages");
   PPOCR_CHECK(im->opts.dpi > 0 && im->opts.dpi <= 2400, im->what, ": bad PDF render dpi ", im->opts.dpi);
 }
 
@@ -58,8 +58,8 @@ PdfDocument PdfDocument::open_file(const std::string& path, const PdfOptions& op
 
 PdfDocument PdfDocument::open_memory(std::string bytes, const std::string& what, const PdfOptions& opts) {
   quiet_poppler();
-  PPOCR_CHECK(!bytes.empty(), what, ": empty PDF data");
-  PPOCR_CHECK(bytes.size() < size_t(INT_MAX), what, ": PDF too large");
+  PPOCR_CHECK_AS(!bytes.empty(), kInvalidInput, what, ": empty PDF data");
+  PPOCR_CHECK_AS(bytes.size() < size_t(INT_MAX), kTooLarge, what, ": PDF too large");
   auto im = std::make_unique<Impl>();
   im->what = what;
   im->opts = opts;
@@ -84,19 +84,19 @@ cv::Mat PdfDocument::render_page(int index) const {
   PPOCR_CHECK(index >= 0 && index < impl_->pages, what, ": page index ", index, " out of range (", impl_->pages,
               " pages)");
   std::unique_ptr<poppler::page> page(impl_->doc->create_page(index));
-  PPOCR_CHECK(page, what, ": cannot read page ", index);
+  PPOCR_CHECK_AS(page, kInvalidInput, what, ": cannot read page ", index);
   poppler::rectf box = page->page_rect();
   double scale = impl_->opts.dpi / 72.0;
   double w = std::ceil(box.width() * scale), h = std::ceil(box.height() * scale);
   PPOCR_CHECK(w >= 1 && h >= 1, what, ": page ", index, " has an empty size");
-  PPOCR_CHECK(impl_->opts.max_pixels <= 0 || w * h <= double(impl_->opts.max_pixels), what, ": page ", index,
+  PPOCR_CHECK_AS(impl_->opts.max_pixels <= 0 || w * h <= double(impl_->opts.max_pixels), kTooLarge, what, ": page ", index,
               " would render to ", w, "x", h, " pixels, over the limit of ", impl_->opts.max_pixels);
   poppler::page_renderer r;
   r.set_render_hint(poppler::page_renderer::antialiasing, true);
   r.set_render_hint(poppler::page_renderer::text_antialiasing, true);
   r.set_image_format(poppler::image::format_argb32);
   poppler::image img = r.render_page(page.get(), impl_->opts.dpi, impl_->opts.dpi);
-  PPOCR_CHECK(img.is_valid() && img.width() > 0 && img.height() > 0, what, ": cannot render page ", index);
+  PPOCR_CHECK_AS(img.is_valid() && img.width() > 0 && img.height() > 0, kInvalidInput, what, ": cannot render page ", index);
   PPOCR_CHECK(img.format() == poppler::image::format_argb32, what, ": unexpected render format on page ", index);
   // argb32 is stored as native-endian 32-bit words: B,G,R,A in memory on little endian.
   cv::Mat bgra(img.height(), img.width(), CV_8UC4, const_cast<char*>(img.const_data()), size_t(img.bytes_per_row()));

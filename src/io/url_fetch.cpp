@@ -128,7 +128,7 @@ bool is_private_address(const std::string& ip) {
 
 void fetch_url_to(const std::string& url, const std::function<void(const char*, size_t)>& sink,
                   const FetchOptions& opts) {
-  PPOCR_CHECK(is_url(url), url, ": only http:// and https:// URLs are supported");
+  PPOCR_CHECK_AS(is_url(url), kForbidden, url, ": only http:// and https:// URLs are supported");
   global_init();
   std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
   PPOCR_CHECK(curl, url, ": cannot initialise libcurl");
@@ -167,18 +167,18 @@ void fetch_url_to(const std::string& url, const std::function<void(const char*, 
   if (rc == CURLE_OK) return;
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-  if (!t.sink_error.empty()) fail(url, ": ", t.sink_error);
+  if (!t.sink_error.empty()) fail_as(ErrorCode::kFetchFailed, url, ": ", t.sink_error);
   if (t.too_big || rc == CURLE_FILESIZE_EXCEEDED)
-    fail(url, ": response larger than the limit of ", opts.max_bytes, " bytes");
-  if (!blocked.empty()) fail(url, ": refused to connect to a private/loopback address (", blocked, ")");
-  if (rc == CURLE_HTTP_RETURNED_ERROR) fail(url, ": HTTP status ", status);
-  if (rc == CURLE_TOO_MANY_REDIRECTS) fail(url, ": more than ", opts.max_redirects, " redirects");
-  if (rc == CURLE_OPERATION_TIMEDOUT) fail(url, ": timed out (", errbuf, ")");
+    fail_as(ErrorCode::kTooLarge, url, ": response larger than the limit of ", opts.max_bytes, " bytes");
+  if (!blocked.empty()) fail_as(ErrorCode::kForbidden, url, ": refused to connect to a private/loopback address (", blocked, ")");
+  if (rc == CURLE_HTTP_RETURNED_ERROR) fail_as(ErrorCode::kFetchFailed, url, ": HTTP status ", status);
+  if (rc == CURLE_TOO_MANY_REDIRECTS) fail_as(ErrorCode::kFetchFailed, url, ": more than ", opts.max_redirects, " redirects");
+  if (rc == CURLE_OPERATION_TIMEDOUT) fail_as(ErrorCode::kFetchFailed, url, ": timed out (", errbuf, ")");
   if (rc == CURLE_COULDNT_RESOLVE_HOST)
-    fail(url, ": cannot resolve host (offline or no DNS?) (", errbuf, ")");
-  if (rc == CURLE_COULDNT_CONNECT) fail(url, ": cannot connect (server down or no network) (", errbuf, ")");
-  if (rc == CURLE_UNSUPPORTED_PROTOCOL) fail(url, ": protocol not allowed (only http/https)");
-  fail(url, ": download failed: ", curl_easy_strerror(rc), errbuf[0] ? std::string(" (") + errbuf + ")" : "");
+    fail_as(ErrorCode::kFetchFailed, url, ": cannot resolve host (offline or no DNS?) (", errbuf, ")");
+  if (rc == CURLE_COULDNT_CONNECT) fail_as(ErrorCode::kFetchFailed, url, ": cannot connect (server down or no network) (", errbuf, ")");
+  if (rc == CURLE_UNSUPPORTED_PROTOCOL) fail_as(ErrorCode::kForbidden, url, ": protocol not allowed (only http/https)");
+  fail_as(ErrorCode::kFetchFailed, url, ": download failed: ", curl_easy_strerror(rc), errbuf[0] ? std::string(" (") + errbuf + ")" : "");
 }
 
 std::string fetch_url(const std::string& url, const FetchOptions& opts) {

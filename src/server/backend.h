@@ -17,6 +17,6 @@ struct PageOutput {
 };
 
 // Called concurrently from several workers; must be thread-safe.
-using OcrFn = std::function<PageOutput(const cv::Mat& bgr, const OcrParams& params, bool visualize)>;
+using OcrFn = std::function<PageOutput(const cv::Mat& bgr, const ppocr::OCRParams& params, bool visualize)>;
 
 }  // namespace ppocr::server

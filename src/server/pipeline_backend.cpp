@@ -4,26 +4,12 @@
 
 namespace ppocr::server {
 
-ppocr::OCRParams to_pipeline_params(const OcrParams& p) {
-  ppocr::OCRParams o;
-  o.use_doc_orientation_classify = p.use_doc_orientation_classify;
-  o.use_doc_unwarping = p.use_doc_unwarping;
-  o.use_textline_orientation = p.use_textline_orientation;
-  o.text_det_limit_side_len = p.text_det_limit_side_len;
-  o.text_det_limit_type = p.text_det_limit_type;
-  if (p.text_det_thresh) o.text_det_thresh = static_cast<float>(*p.text_det_thresh);
-  if (p.text_det_box_thresh) o.text_det_box_thresh = static_cast<float>(*p.text_det_box_thresh);
-  if (p.text_det_unclip_ratio) o.text_det_unclip_ratio = static_cast<float>(*p.text_det_unclip_ratio);
-  if (p.text_rec_score_thresh) o.text_rec_score_thresh = static_cast<float>(*p.text_rec_score_thresh);
-  return o;
-}
-
 OcrFn make_pipeline_backend(std::shared_ptr<const ppocr::OCR> ocr) {
   const OCROptions& eff = ocr->effective_options();
   bool has_ori = eff.use_doc_orientation_classify.value_or(false);
   bool has_unwarp = eff.use_doc_unwarping.value_or(false);
   bool has_textline = eff.use_textline_orientation.value_or(false);
-  return [ocr, has_ori, has_unwarp, has_textline](const cv::Mat& bgr, const OcrParams& p, bool visualize) {
+  return [ocr, has_ori, has_unwarp, has_textline](const cv::Mat& bgr, const OCRParams& p, bool visualize) {
     auto refuse = [](const char* field, const char* flag) {
       throw HttpError(422, std::string(field) + " is true, but the server was started without that stage (" + flag +
                                " False); restart it with " + flag + " True to allow it");
@@ -35,7 +21,7 @@ OcrFn make_pipeline_backend(std::shared_ptr<const ppocr::OCR> ocr) {
       refuse("useTextlineOrientation", "--use_textline_orientation");
     ppocr::Page page;
     page.image = bgr;
-    OCRResult r = ocr->predict_page(page, to_pipeline_params(p));
+    OCRResult r = ocr->predict_page(page, p);
     PageOutput out;
     out.res = r.res_json();
     if (visualize) {

@@ -12,7 +12,4 @@ namespace ppocr::server {
 // true when started with --use_doc_unwarping False) are answered 422.
 OcrFn make_pipeline_backend(std::shared_ptr<const ppocr::OCR> ocr);
 
-// The request's overrides in the pipeline's terms.
-ppocr::OCRParams to_pipeline_params(const OcrParams& p);
-
 }  // namespace ppocr::server

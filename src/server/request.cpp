@@ -1,8 +1,9 @@
 #include "server/request.h"
 
-#include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "engine/error.h"
+#include "pipelines/ocr/option_table.h"
 #include "server/http_error.h"
 
 namespace ppocr::server {
@@ -35,42 +36,6 @@ const json* field(const json& body, const char* name) {
   return &*it;
 }
 
-std::optional<bool> get_bool(const json& body, const char* name) {
-  const json* v = field(body, name);
-  if (!v) return std::nullopt;
-  if (!v->is_boolean()) invalid(name, std::string("must be a boolean or null, got ") + type_name(*v));
-  return v->get<bool>();
-}
-
-std::optional<int> get_int(const json& body, const char* name, long lo, long hi) {
-  const json* v = field(body, name);
-  if (!v) return std::nullopt;
-  long x;
-  if (v->is_number_integer()) {
-    if (v->is_number_unsigned() && v->get<unsigned long long>() > static_cast<unsigned long long>(hi))
-      invalid(name, "is out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-    x = v->get<long>();
-  } else if (v->is_number_float() && std::floor(v->get<double>()) == v->get<double>() &&
-             std::fabs(v->get<double>()) < 1e15) {
-    x = static_cast<long>(v->get<double>());  // 960.0 is an integer in JSON Schema terms
-  } else {
-    invalid(name, std::string("must be an integer or null, got ") + type_name(*v));
-  }
-  if (x < lo || x > hi)
-    invalid(name, "is out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]: " + std::to_string(x));
-  return static_cast<int>(x);
-}
-
-std::optional<double> get_number(const json& body, const char* name, double lo, double hi) {
-  const json* v = field(body, name);
-  if (!v) return std::nullopt;
-  if (!v->is_number()) invalid(name, std::string("must be a number or null, got ") + type_name(*v));
-  double x = v->get<double>();
-  if (!std::isfinite(x) || x < lo || x > hi)
-    invalid(name, "is out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]: " + v->dump());
-  return x;
-}
-
 }  // namespace
 
 OcrRequest parse_ocr_request(const std::string& body_text) {
@@ -93,21 +58,22 @@ OcrRequest parse_ocr_request(const std::string& body_text) {
       invalid("fileType", "must be 0 (PDF), 1 (image) or null, got " + t->dump());
     r.file_type = t->get<int>();
   }
-  r.visualize = get_bool(body, "visualize");
-  OcrParams& p = r.params;
-  p.use_doc_orientation_classify = get_bool(body, "useDocOrientationClassify");
-  p.use_doc_unwarping = get_bool(body, "useDocUnwarping");
-  p.use_textline_orientation = get_bool(body, "useTextlineOrientation");
-  p.text_det_limit_side_len = get_int(body, "textDetLimitSideLen", 1, 100000);
-  if (const json* t = field(body, "textDetLimitType")) {
-    if (!t->is_string() || (t->get<std::string>() != "min" && t->get<std::string>() != "max"))
-      invalid("textDetLimitType", "must be \"min\", \"max\" or null, got " + t->dump());
-    p.text_det_limit_type = t->get<std::string>();
+  if (const json* v = field(body, "visualize")) {
+    if (!v->is_boolean()) invalid("visualize", std::string("must be a boolean or null, got ") + type_name(*v));
+    r.visualize = v->get<bool>();
   }
-  p.text_det_thresh = get_number(body, "textDetThresh", 0.0, 1.0);
-  p.text_det_box_thresh = get_number(body, "textDetBoxThresh", 0.0, 1.0);
-  p.text_det_unclip_ratio = get_number(body, "textDetUnclipRatio", 0.0, 100.0);
-  p.text_rec_score_thresh = get_number(body, "textRecScoreThresh", 0.0, 1.0);
+  OCROptions o;
+  for (const options::Spec& spec : options::table()) {
+    if (!spec.serving) continue;
+    const json* v = field(body, spec.serving);
+    if (!v) continue;
+    try {
+      options::set_json(o, spec, *v, std::string("field '") + spec.serving + "'");
+    } catch (const Error& e) {
+      throw HttpError(422, std::string("invalid request: ") + e.what());
+    }
+  }
+  r.params = o;  // the runtime part (OCRParams)
   return r;
 }
 

@@ -1,30 +1,20 @@
 // The body of `POST /ocr` (PaddleX's OCR InferRequest), parsed and validated.
-// Every problem is an HttpError(422, "<field>: what was wrong"), as PaddleX
-// answers schema violations.
+// Every problem is an HttpError(422, "invalid request: field '<field>' what
+// was wrong"), as PaddleX answers schema violations. The pipeline's fields,
+// their types and ranges come from the option table.
 #pragma once
 #include <optional>
 #include <string>
 
-namespace ppocr::server {
+#include "ppocr/options.h"
 
-// Per-request pipeline overrides; unset means "the pipeline's configured default".
-struct OcrParams {
-  std::optional<bool> use_doc_orientation_classify;
-  std::optional<bool> use_doc_unwarping;
-  std::optional<bool> use_textline_orientation;
-  std::optional<int> text_det_limit_side_len;
-  std::optional<std::string> text_det_limit_type;  // "min" or "max"
-  std::optional<double> text_det_thresh;
-  std::optional<double> text_det_box_thresh;
-  std::optional<double> text_det_unclip_ratio;
-  std::optional<double> text_rec_score_thresh;
-};
+namespace ppocr::server {
 
 struct OcrRequest {
   std::string file;               // URL or Base64
   std::optional<int> file_type;   // 0 = PDF, 1 = image, unset = inferred
   std::optional<bool> visualize;  // unset = the server's --visualize setting
-  OcrParams params;
+  ppocr::OCRParams params;  // the option table's runtime options, by their serving names
 };
 
 OcrRequest parse_ocr_request(const std::string& body);

@@ -1,4 +1,4 @@
-// inference.yml parsing (every shared model) and PaddleX pipeline configs.
+// inference.yml parsing (every shared model).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -6,7 +6,6 @@
 #include "common/shared.h"
 #include "engine/error.h"
 #include "io/model_config.h"
-#include "io/paddlex_config.h"
 
 namespace fs = std::filesystem;
 using namespace ppocr;
@@ -92,98 +91,4 @@ TEST(ModelConfig, ScalarTyping) {
   EXPECT_DOUBLE_EQ(yaml_number("2*0.25", "s"), 0.5);
   EXPECT_THROW(yaml_number("1/0", "s"), Error);
   EXPECT_THROW(yaml_number("abc", "s"), Error);
-}
-
-TEST(PaddlexConfig, MapsOntoOptions) {
-  const char* yml = R"(
-pipeline_name: OCR
-text_type: general
-use_doc_preprocessor: True
-use_textline_orientation: False
-SubPipelines:
-  DocPreprocessor:
-    pipeline_name: doc_preprocessor
-    use_doc_orientation_classify: True
-    use_doc_unwarping: False
-    SubModules:
-      DocOrientationClassify:
-        module_name: doc_text_orientation
-        model_name: PP-LCNet_x1_0_doc_ori
-        model_dir: /models/doc_ori
-      DocUnwarping:
-        module_name: image_unwarping
-        model_name: UVDoc
-        model_dir: null
-SubModules:
-  TextDetection:
-    module_name: text_detection
-    model_name: PP-OCRv5_mobile_det
-    model_dir: /models/det
-    limit_side_len: 736
-    limit_type: min
-    max_side_limit: 4000
-    thresh: 0.25
-    box_thresh: 0.55
-    unclip_ratio: 1.8
-  TextLineOrientation:
-    module_name: textline_orientation
-    model_name: PP-LCNet_x0_25_textline_ori
-    model_dir: null
-    batch_size: 6
-  TextRecognition:
-    module_name: text_recognition
-    model_name: PP-OCRv5_mobile_rec
-    model_dir: /models/rec
-    batch_size: 8
-    score_thresh: 0.5
-    input_shape: [3, 48, 480]
-)";
-  OCROptions o;
-  auto warnings = apply_paddlex_config(yml, "ocr.yaml", o);
-  EXPECT_EQ(warnings.size(), 1u);  // max_side_limit
-  EXPECT_EQ(o.use_doc_orientation_classify, true);
-  EXPECT_EQ(o.use_doc_unwarping, false);
-  EXPECT_EQ(o.use_textline_orientation, false);
-  EXPECT_EQ(o.doc_orientation_classify_model_dir, "/models/doc_ori");
-  EXPECT_EQ(o.doc_unwarping_model_name, "UVDoc");
-  EXPECT_FALSE(o.doc_unwarping_model_dir);
-  EXPECT_EQ(o.text_detection_model_name, "PP-OCRv5_mobile_det");
-  EXPECT_EQ(o.text_detection_model_dir, "/models/det");
-  EXPECT_EQ(o.text_det_limit_side_len, 736);
-  EXPECT_EQ(o.text_det_limit_type, "min");
-  EXPECT_FLOAT_EQ(*o.text_det_thresh, 0.25f);
-  EXPECT_FLOAT_EQ(*o.text_det_box_thresh, 0.55f);
-  EXPECT_FLOAT_EQ(*o.text_det_unclip_ratio, 1.8f);
-  EXPECT_EQ(o.textline_orientation_batch_size, 6);
-  EXPECT_EQ(o.text_recognition_batch_size, 8);
-  EXPECT_FLOAT_EQ(*o.text_rec_score_thresh, 0.5f);
-  EXPECT_EQ(o.text_rec_input_shape, (std::vector<int>{3, 48, 480}));
-
-  // Export and re-import gives the same options.
-  OCROptions back;
-  apply_paddlex_config(to_paddlex_config_yaml(o), "exported.yaml", back);
-  EXPECT_EQ(back.text_detection_model_dir, o.text_detection_model_dir);
-  EXPECT_EQ(back.text_det_limit_type, o.text_det_limit_type);
-  EXPECT_EQ(back.text_rec_input_shape, o.text_rec_input_shape);
-  EXPECT_EQ(back.use_doc_orientation_classify, o.use_doc_orientation_classify);
-  EXPECT_EQ(back.use_textline_orientation, o.use_textline_orientation);
-  EXPECT_EQ(back.text_recognition_batch_size, o.text_recognition_batch_size);
-}
-
-TEST(PaddlexConfig, PreprocessorOffAndErrors) {
-  OCROptions o;
-  apply_paddlex_config("use_doc_preprocessor: false\n", "a.yaml", o);
-  EXPECT_EQ(o.use_doc_orientation_classify, false);
-  EXPECT_EQ(o.use_doc_unwarping, false);
-  EXPECT_THROW(apply_paddlex_config("pipeline_name: layout_parsing\n", "b.yaml", o), Error);
-  EXPECT_THROW(apply_paddlex_config("SubModules: [1, 2]\n", "c.yaml", o), Error);
-  EXPECT_THROW(apply_paddlex_config("SubModules:\n  TextDetection:\n    thresh: high\n", "d.yaml", o), Error);
-  EXPECT_THROW(apply_paddlex_config("SubModules:\n  TextRecognition:\n    input_shape: [1, 2]\n", "e.yaml", o), Error);
-  EXPECT_THROW(apply_paddlex_config("a: [1, 2\n", "f.yaml", o), Error);
-  try {
-    load_paddlex_config("/nonexistent/ocr.yaml", o);
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("/nonexistent/ocr.yaml"), std::string::npos);
-  }
 }

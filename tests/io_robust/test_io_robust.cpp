@@ -13,7 +13,7 @@
 #include "io/image_decode.h"
 #include "io/input_source.h"
 #include "io/model_config.h"
-#include "io/paddlex_config.h"
+#include "pipelines/ocr/paddlex_config.h"
 #include "io/pdf.h"
 #include "io/tar_reader.h"
 

@@ -189,33 +189,16 @@ TEST(Pipeline, BadOptionsAreErrors) {
   o.device = "gpu:0";
   EXPECT_THROW(OCR{o}, Error);
   o = tiny_options();
-  o.use_textline_orientation = true;  // no directory and no registry
+  o.use_textline_orientation = true;  // a name that is neither cached nor downloadable
   o.textline_orientation_model_dir.reset();
-  set_model_resolver(nullptr);
+  o.textline_orientation_model_name = "No_such_model";
+  o.allow_download = false;
   EXPECT_THROW(OCR{o}, Error);
   o = tiny_options();
   o.text_det_thresh = 2.f;
   EXPECT_THROW(OCR{o}, Error);
 }
 
-TEST(Pipeline, ModelResolverIsUsedForNames) {
-  REQUIRE_TINY();
-  std::vector<std::string> asked;
-  set_model_resolver([&](const std::string& name) {
-    asked.push_back(name);
-    return test::shared_path(name == "my_det" ? "models/onnx/PP-OCRv6_tiny_det" : "models/onnx/PP-OCRv6_tiny_rec");
-  });
-  OCROptions o = tiny_options();
-  o.text_detection_model_dir.reset();
-  o.text_detection_model_name = "my_det";
-  o.text_recognition_model_dir.reset();  // default name for lang=en, PP-OCRv5
-  o.lang = "en";
-  OCR ocr(o);
-  set_model_resolver(nullptr);
-  EXPECT_EQ(asked, (std::vector<std::string>{"my_det", "en_PP-OCRv5_mobile_rec"}));
-  EXPECT_EQ(*ocr.effective_options().text_detection_model_dir, test::shared_path("models/onnx/PP-OCRv6_tiny_det"));
-  EXPECT_NE(ocr.export_paddlex_config_yaml().find("pipeline_name: OCR"), std::string::npos);
-}
 
 // The document-preprocessor path, with a real two-class orientation classifier
 // (the text-line model relabelled 0 / 180) standing in for the weightless

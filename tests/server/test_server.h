@@ -33,7 +33,7 @@ struct FakeOcr {
   server::OcrFn fn() const {
     auto delay = delay_ms;
     auto n = calls;
-    return [delay, n](const cv::Mat& bgr, const server::OcrParams& p, bool vis) {
+    return [delay, n](const cv::Mat& bgr, const ppocr::OCRParams& p, bool vis) {
       ++*n;
       if (int d = delay->load()) std::this_thread::sleep_for(std::chrono::milliseconds(d));
       server::PageOutput out;

@@ -98,10 +98,10 @@ TEST(Request, ParsesAllFields) {
   EXPECT_FALSE(r.params.use_textline_orientation.has_value());
   EXPECT_EQ(r.params.text_det_limit_side_len, 736);
   EXPECT_EQ(r.params.text_det_limit_type, "min");
-  EXPECT_DOUBLE_EQ(*r.params.text_det_thresh, 0.25);
-  EXPECT_DOUBLE_EQ(*r.params.text_det_box_thresh, 0.5);
-  EXPECT_DOUBLE_EQ(*r.params.text_det_unclip_ratio, 2.0);
-  EXPECT_DOUBLE_EQ(*r.params.text_rec_score_thresh, 0.1);
+  EXPECT_FLOAT_EQ(*r.params.text_det_thresh, 0.25);
+  EXPECT_FLOAT_EQ(*r.params.text_det_box_thresh, 0.5);
+  EXPECT_FLOAT_EQ(*r.params.text_det_unclip_ratio, 2.0);
+  EXPECT_FLOAT_EQ(*r.params.text_rec_score_thresh, 0.1);
   auto minimal = parse_ocr_request(R"({"file":"x"})");
   EXPECT_FALSE(minimal.file_type.has_value());
   EXPECT_FALSE(minimal.visualize.has_value());
@@ -324,7 +324,7 @@ TEST(OcrService, ReleasesBuffersOnceWhenIdle) {
   ServiceOptions o;
   o.idle_release_s = 0.3;
   std::atomic<int> releases{0};
-  OcrFn ocr = [](const cv::Mat& bgr, const OcrParams&, bool) {
+  OcrFn ocr = [](const cv::Mat& bgr, const ppocr::OCRParams&, bool) {
     PageOutput out;
     out.res = {{"width", bgr.cols}};
     return out;

@@ -12,7 +12,7 @@ namespace ppocr::modules {
 
 cv::Mat ClsPreprocess::geometry(const cv::Mat& bgr) const {
   cv::Mat img;
-  cv::cvtColor(ensure_bgr8(bgr), img, cv::COLOR_BGR2RGB);
+  cv::cvtColor(to_bgr8(bgr), img, cv::COLOR_BGR2RGB);
   if (resize_w > 0 && resize_h > 0) {
     cv::resize(img, img, cv::Size(resize_w, resize_h), 0, 0, cv::INTER_LINEAR);
   } else if (resize_short > 0) {

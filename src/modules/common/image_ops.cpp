@@ -59,19 +59,6 @@ engine::Tensor to_nchw(const std::vector<cv::Mat>& imgs) {
   return to_nchw_padded(imgs);
 }
 
-cv::Mat ensure_bgr8(const cv::Mat& img) {
-  PPOCR_CHECK(!img.empty(), "empty image");
-  cv::Mat m = img;
-  if (m.depth() != CV_8U) {
-    double scale = m.depth() == CV_16U ? 1.0 / 257.0 : (m.depth() == CV_32F || m.depth() == CV_64F ? 255.0 : 1.0);
-    m.convertTo(m, CV_MAKETYPE(CV_8U, m.channels()), scale);
-  }
-  if (m.channels() == 1) cv::cvtColor(m, m, cv::COLOR_GRAY2BGR);
-  else if (m.channels() == 4) cv::cvtColor(m, m, cv::COLOR_BGRA2BGR);
-  PPOCR_CHECK(m.channels() == 3, "unsupported image with ", img.channels(), " channels");
-  return m;
-}
-
 double round_half_even(double v) { return std::nearbyint(v); }
 
 }  // namespace ppocr::modules

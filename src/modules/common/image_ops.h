@@ -7,6 +7,7 @@
 #include <opencv2/core.hpp>
 
 #include "engine/tensor.h"
+#include "io/image_decode.h"
 
 namespace ppocr::modules {
 
@@ -18,8 +19,8 @@ engine::Tensor to_nchw(const std::vector<cv::Mat>& imgs);
 // Packs HWC float32 images of equal height into one NCHW tensor, padding each
 // on the right with `pad` up to the widest (or to `width` if larger).
 engine::Tensor to_nchw_padded(const std::vector<cv::Mat>& imgs, int width = 0, float pad = 0.f);
-// Ensures CV_8UC3 BGR (grey and BGRA converted); Error when empty.
-cv::Mat ensure_bgr8(const cv::Mat& img);
+// The one image converter (any depth/channels -> CV_8UC3 BGR) is io's.
+using io::to_bgr8;
 // Python's round(): halves go to the even neighbour.
 double round_half_even(double v);
 

@@ -21,7 +21,7 @@ TextImageUnwarping::TextImageUnwarping(const std::string& model_dir, const Modul
 TextImageUnwarping::~TextImageUnwarping() = default;
 
 TextImageUnwarpingResult TextImageUnwarping::predict(const cv::Mat& image) const {
-  cv::Mat bgr = ensure_bgr8(image);
+  cv::Mat bgr = to_bgr8(image);
   engine::Tensor x = to_nchw({normalize(bgr, 1.f / 255.f, {0.f, 0.f, 0.f}, {1.f, 1.f, 1.f})});
   TextImageUnwarpingResult r;
   r.doctr_img = unwarp_from_output(impl_->runner->run1(x), bgr);

@@ -77,7 +77,7 @@ TextDetParams TextDetection::params(const TextDetectionOptions* ov) const {
 }
 
 TextDetectionResult TextDetection::predict(const cv::Mat& image, const TextDetectionOptions* ov) const {
-  cv::Mat bgr = ensure_bgr8(image);
+  cv::Mat bgr = to_bgr8(image);
   TextDetParams tp = params(ov);
   DetResizeParams rp;
   rp.limit_side_len = tp.limit_side_len;

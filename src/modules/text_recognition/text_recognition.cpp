@@ -73,7 +73,7 @@ std::vector<TextRecognitionResult> TextRecognition::predict(const std::vector<cv
   std::vector<cv::Mat> imgs(crops.size());
   std::vector<double> ratio(crops.size());
   for (size_t i = 0; i < crops.size(); ++i) {
-    imgs[i] = ensure_bgr8(crops[i]);
+    imgs[i] = to_bgr8(crops[i]);
     if (im.rgb) cv::cvtColor(imgs[i], imgs[i], cv::COLOR_BGR2RGB);
     ratio[i] = imgs[i].cols / double(imgs[i].rows);
   }

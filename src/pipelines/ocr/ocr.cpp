@@ -2,41 +2,38 @@
 #include "ppocr/ocr.h"
 
 #include <algorithm>
-#include <sstream>
+#include <iostream>
 
 #include <opencv2/core.hpp>
 
 #include "engine/error.h"
 #include "modules/text_recognition/crop.h"
+#include "pipelines/ocr/model_selection.h"
+#include "pipelines/ocr/option_table.h"
+#include "pipelines/ocr/pages.h"
+#include "pipelines/ocr/paddlex_config.h"
 #include "ppocr/modules.h"
 
 namespace ppocr {
 namespace {
 
-std::string model_dir_for(const std::optional<std::string>& dir, const std::optional<std::string>& name,
-                          const std::string& default_name) {
-  if (dir && !dir->empty()) return *dir;
-  return resolve_model(name && !name->empty() ? *name : default_name);
+void check_params(const OCRParams& p) {
+  OCROptions o;
+  static_cast<OCRParams&>(o) = p;
+  options::validate(o);
 }
 
-void check_params(const OCRParams& p) {
-  if (p.text_det_limit_side_len) PPOCR_CHECK(*p.text_det_limit_side_len > 0, "text_det_limit_side_len must be > 0");
-  if (p.text_det_limit_type)
-    PPOCR_CHECK(*p.text_det_limit_type == "min" || *p.text_det_limit_type == "max",
-                "text_det_limit_type must be 'min' or 'max', got '", *p.text_det_limit_type, "'");
-  if (p.text_det_thresh) PPOCR_CHECK(*p.text_det_thresh >= 0 && *p.text_det_thresh <= 1, "text_det_thresh must be in [0, 1]");
-  if (p.text_det_box_thresh)
-    PPOCR_CHECK(*p.text_det_box_thresh >= 0 && *p.text_det_box_thresh <= 1, "text_det_box_thresh must be in [0, 1]");
-  if (p.text_det_unclip_ratio)
-    PPOCR_CHECK(*p.text_det_unclip_ratio > 0 && *p.text_det_unclip_ratio < 100, "text_det_unclip_ratio must be in (0, 100)");
-  if (p.text_rec_score_thresh)
-    PPOCR_CHECK(*p.text_rec_score_thresh >= 0 && *p.text_rec_score_thresh <= 1, "text_rec_score_thresh must be in [0, 1]");
+void say(const OCROptions& o, const std::string& msg) {
+  if (o.log) o.log(msg);
+  else std::cerr << "ppocr: " << msg << "\n";
 }
 
 }  // namespace
 
 struct OCR::Impl {
   OCROptions eff;
+  io::InputOptions inputs;
+  std::vector<std::string> model_notes;
   bool use_doc_preprocessor = false;
   std::unique_ptr<Classification> doc_ori, textline;
   std::unique_ptr<TextImageUnwarping> unwarp;
@@ -47,36 +44,30 @@ struct OCR::Impl {
 };
 
 OCR::OCR(const OCROptions& o) : impl_(std::make_unique<Impl>()) {
-  check_params(o);
+  options::validate(o);
   auto& e = impl_->eff;
   e = o;
   if (e.device) {
     std::string d = *e.device;
-    PPOCR_CHECK(d == "cpu" || d.rfind("cpu:", 0) == 0, "device '", d, "' is not supported (only cpu)");
+    PPOCR_CHECK_AS(d == "cpu" || d.rfind("cpu:", 0) == 0, kUnsupported, "device '", d,
+                   "' is not supported (ppocr runs on the CPU only)");
   }
-  if (e.precision)
-    PPOCR_CHECK(*e.precision == "fp32" || *e.precision == "fp16", "precision must be fp32 or fp16, got '", *e.precision,
-                "'");
+  PPOCR_CHECK_AS(!e.enable_hpi.value_or(false), kUnsupported, "enable_hpi True is not supported");
+  PPOCR_CHECK_AS(!e.use_tensorrt.value_or(false), kUnsupported, "use_tensorrt True is not supported (CPU only)");
   e.device = e.device.value_or("cpu");
   e.precision = e.precision.value_or("fp32");
   e.cpu_threads = e.cpu_threads.value_or(8);
-  PPOCR_CHECK(*e.cpu_threads >= 1, "cpu_threads must be >= 1");
   e.enable_mkldnn = e.enable_mkldnn.value_or(true);
-  e.use_doc_orientation_classify = e.use_doc_orientation_classify.value_or(true);
-  e.use_doc_unwarping = e.use_doc_unwarping.value_or(true);
-  e.use_textline_orientation = e.use_textline_orientation.value_or(true);
   e.textline_orientation_batch_size = e.textline_orientation_batch_size.value_or(6);  // PaddleX OCR.yaml
   e.text_recognition_batch_size = e.text_recognition_batch_size.value_or(6);
-  PPOCR_CHECK(*e.textline_orientation_batch_size >= 1, "textline_orientation_batch_size must be >= 1");
-  PPOCR_CHECK(*e.text_recognition_batch_size >= 1, "text_recognition_batch_size must be >= 1");
+  impl_->inputs = input_options(e);
 
-  // Default names only matter for models without a directory.
-  DefaultModelNames names;
-  bool need_names = !(e.text_detection_model_dir && e.text_recognition_model_dir);
-  if (need_names || (*e.use_doc_orientation_classify && !e.doc_orientation_classify_model_dir) ||
-      (*e.use_doc_unwarping && !e.doc_unwarping_model_dir) ||
-      (*e.use_textline_orientation && !e.textline_orientation_model_dir))
-    names = default_model_names(e.lang, e.ocr_version);
+  std::vector<std::string> notes;
+  for (const ModelChoice& c : select_models(e, notes))
+    impl_->model_notes.push_back(c.stage + ": " + (c.name.empty() ? c.dir : c.name + " (" + c.dir) +
+                                 (c.name.empty() ? " (" : "; ") + c.why + ")");
+  for (const auto& n : notes) say(e, "warning: " + n);
+  for (const auto& n : impl_->model_notes) say(e, n);
 
   ModuleOptions mo;
   mo.cpu_threads = *e.cpu_threads;
@@ -84,32 +75,23 @@ OCR::OCR(const OCROptions& o) : impl_(std::make_unique<Impl>()) {
 
   impl_->use_doc_preprocessor = *e.use_doc_orientation_classify || *e.use_doc_unwarping;
   if (*e.use_doc_orientation_classify) {
-    e.doc_orientation_classify_model_dir = model_dir_for(e.doc_orientation_classify_model_dir,
-                                                         e.doc_orientation_classify_model_name,
-                                                         names.doc_orientation_classify);
     ClassificationOptions co;
     static_cast<ModuleOptions&>(co) = mo;
     impl_->doc_ori = std::make_unique<Classification>(*e.doc_orientation_classify_model_dir, co);
   }
-  if (*e.use_doc_unwarping) {
-    e.doc_unwarping_model_dir = model_dir_for(e.doc_unwarping_model_dir, e.doc_unwarping_model_name, names.doc_unwarping);
-    impl_->unwarp = std::make_unique<TextImageUnwarping>(*e.doc_unwarping_model_dir, mo);
-  }
+  if (*e.use_doc_unwarping) impl_->unwarp = std::make_unique<TextImageUnwarping>(*e.doc_unwarping_model_dir, mo);
   if (*e.use_textline_orientation) {
-    e.textline_orientation_model_dir = model_dir_for(e.textline_orientation_model_dir,
-                                                     e.textline_orientation_model_name, names.textline_orientation);
     ClassificationOptions co;
     static_cast<ModuleOptions&>(co) = mo;
     co.batch_size = *e.textline_orientation_batch_size;
     impl_->textline = std::make_unique<Classification>(*e.textline_orientation_model_dir, co);
   }
 
-  e.text_detection_model_dir = model_dir_for(e.text_detection_model_dir, e.text_detection_model_name,
-                                             names.text_detection);
   TextDetectionOptions dopt;
   static_cast<ModuleOptions&>(dopt) = mo;
   dopt.limit_side_len = e.text_det_limit_side_len;
   dopt.limit_type = e.text_det_limit_type;
+  dopt.max_side_limit = e.text_det_max_side_limit;
   dopt.thresh = e.text_det_thresh;
   dopt.box_thresh = e.text_det_box_thresh;
   dopt.unclip_ratio = e.text_det_unclip_ratio;
@@ -118,12 +100,11 @@ OCR::OCR(const OCROptions& o) : impl_(std::make_unique<Impl>()) {
   TextDetParams dp = impl_->det->params();
   e.text_det_limit_side_len = dp.limit_side_len;
   e.text_det_limit_type = dp.limit_type;
+  e.text_det_max_side_limit = dp.max_side_limit;
   e.text_det_thresh = dp.thresh;
   e.text_det_box_thresh = dp.box_thresh;
   e.text_det_unclip_ratio = dp.unclip_ratio;
 
-  e.text_recognition_model_dir = model_dir_for(e.text_recognition_model_dir, e.text_recognition_model_name,
-                                               names.text_recognition);
   TextRecognitionOptions ropt;
   static_cast<ModuleOptions&>(ropt) = mo;
   ropt.batch_size = *e.text_recognition_batch_size;
@@ -131,6 +112,8 @@ OCR::OCR(const OCROptions& o) : impl_(std::make_unique<Impl>()) {
   impl_->rec = std::make_unique<TextRecognition>(*e.text_recognition_model_dir, ropt);
   e.text_rec_score_thresh = e.text_rec_score_thresh.value_or(0.0f);
 }
+
+const std::vector<std::string>& OCR::model_notes() const { return impl_->model_notes; }
 
 OCR::~OCR() = default;
 
@@ -239,7 +222,7 @@ void OCR::predict_iter(const std::vector<Input>& inputs, const std::function<boo
   check_params(params);
   for (const auto& in : inputs) {
     bool go_on = true;
-    load_input(in, [&](Page&& page) {
+    for_each_page(in, impl_->inputs, [&](Page&& page) {
       go_on = sink(impl_->run(page, params));
       return go_on;
     });
@@ -260,43 +243,6 @@ std::vector<OCRResult> OCR::predict(const Input& input, const OCRParams& params)
   return predict(std::vector<Input>{input}, params);
 }
 
-std::string OCR::export_paddlex_config_yaml() const {
-  const auto& e = impl_->eff;
-  auto q = [](const std::optional<std::string>& s) { return s ? "\"" + *s + "\"" : std::string("null"); };
-  auto b = [](const std::optional<bool>& v) { return v.value_or(false) ? "True" : "False"; };
-  std::ostringstream y;
-  y << "pipeline_name: OCR\n"
-    << "text_type: general\n"
-    << "use_doc_preprocessor: " << b(impl_->use_doc_preprocessor) << "\n"
-    << "use_textline_orientation: " << b(e.use_textline_orientation) << "\n"
-    << "SubPipelines:\n  DocPreprocessor:\n    pipeline_name: doc_preprocessor\n"
-    << "    use_doc_orientation_classify: " << b(e.use_doc_orientation_classify) << "\n"
-    << "    use_doc_unwarping: " << b(e.use_doc_unwarping) << "\n"
-    << "    SubModules:\n      DocOrientationClassify:\n        module_name: doc_text_orientation\n"
-    << "        model_name: " << q(e.doc_orientation_classify_model_name) << "\n"
-    << "        model_dir: " << q(e.doc_orientation_classify_model_dir) << "\n"
-    << "      DocUnwarping:\n        module_name: image_unwarping\n"
-    << "        model_name: " << q(e.doc_unwarping_model_name) << "\n"
-    << "        model_dir: " << q(e.doc_unwarping_model_dir) << "\n"
-    << "SubModules:\n  TextDetection:\n    module_name: text_detection\n"
-    << "    model_name: " << q(e.text_detection_model_name) << "\n"
-    << "    model_dir: " << q(e.text_detection_model_dir) << "\n"
-    << "    limit_side_len: " << *e.text_det_limit_side_len << "\n"
-    << "    limit_type: " << *e.text_det_limit_type << "\n"
-    << "    max_side_limit: 4000\n"
-    << "    thresh: " << *e.text_det_thresh << "\n"
-    << "    box_thresh: " << *e.text_det_box_thresh << "\n"
-    << "    unclip_ratio: " << *e.text_det_unclip_ratio << "\n"
-    << "  TextLineOrientation:\n    module_name: textline_orientation\n"
-    << "    model_name: " << q(e.textline_orientation_model_name) << "\n"
-    << "    model_dir: " << q(e.textline_orientation_model_dir) << "\n"
-    << "    batch_size: " << *e.textline_orientation_batch_size << "\n"
-    << "  TextRecognition:\n    module_name: text_recognition\n"
-    << "    model_name: " << q(e.text_recognition_model_name) << "\n"
-    << "    model_dir: " << q(e.text_recognition_model_dir) << "\n"
-    << "    batch_size: " << *e.text_recognition_batch_size << "\n"
-    << "    score_thresh: " << *e.text_rec_score_thresh << "\n";
-  return y.str();
-}
+std::string OCR::export_paddlex_config_yaml() const { return to_paddlex_config_yaml(impl_->eff); }
 
 }  // namespace ppocr

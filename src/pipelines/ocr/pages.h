@@ -1,0 +1,21 @@
+// From the pipeline's Inputs to pages, through the io layer's one input stack
+// (io::InputStream: files, folders, PDFs, TIFFs, URLs, bytes), with the
+// limits of OCROptions (max_image_pixels, pdf_dpi, pdf_max_pages).
+#pragma once
+#include <functional>
+
+#include "io/input_source.h"
+#include "ppocr/input.h"
+#include "ppocr/options.h"
+
+namespace ppocr {
+
+io::InputOptions input_options(const OCROptions& o);
+
+// A stream item as a Page (Error with the item's message and code when it failed).
+Page to_page(io::InputItem&& item);
+
+// Expands `in` into pages, in order, lazily; `sink` returns false to stop.
+void for_each_page(const Input& in, const io::InputOptions& opts, const std::function<bool(Page&&)>& sink);
+
+}  // namespace ppocr
