@@ -12,10 +12,10 @@
 #include "engine/error.h"
 #include "io/image_decode.h"
 #include "io/input_source.h"
-#include "io/model_config.h"
 #include "pipelines/ocr/paddlex_config.h"
 #include "io/pdf.h"
 #include "io/tar_reader.h"
+#include "modules/common/model_config.h"
 
 // poppler's font setup leaks a fontconfig pattern once per process (not ours):
 // keep LeakSanitizer quiet about it in the sanitizer build.
@@ -129,19 +129,22 @@ TEST(RobustPdf, TruncatedPdfInAStreamIsAPerItemError) {
   EXPECT_FALSE(s.next(it));
 }
 
+// inference.yml as the modules read it (modules::ModelConfig).
 TEST(RobustYaml, MalformedInferenceYmlNamesTheFile) {
+  using modules::ModelConfig;
   for (const char* text : {"a: [1, 2", "- just\n- a list\n", "PreProcess: 5\n", "PreProcess:\n  transform_ops: {a: 1}\n",
-                           "PreProcess:\n  transform_ops:\n  - A: 1\n    B: 2\n", "PostProcess: [1]\n",
-                           "PostProcess:\n  character_dict: {a: b}\n", "Global: 3\n", "\t\t: : :\n", "&a [*a]",
-                           "PostProcess:\n  name: [x]\n", "PostProcess:\n  character_dict: [[a]]\n"}) {
+                           "PostProcess: [1]\n", "PostProcess:\n  character_dict: {a: b}\n", "Global: 3\n",
+                           "Global:\n  model_name: [a]\n", "\t\t: : :\n", "&a [*a]", "PostProcess:\n  name: [x]\n",
+                           "PostProcess:\n  character_dict: [[a]]\n", "PostProcess:\n  Topk:\n    label_list: 5\n"}) {
     try {
-      parse_model_config(text, "bad/inference.yml");
+      ModelConfig::parse(text, "bad/inference.yml");
       ADD_FAILURE() << "accepted: " << text;
     } catch (const Error& e) {
       EXPECT_NE(std::string(e.what()).find("bad/inference.yml"), std::string::npos) << e.what();
     }
   }
-  EXPECT_THROW(load_model_config("/nonexistent/dir"), Error);
+  // A directory without inference.yml is an empty config (the modules' defaults apply), not an error.
+  EXPECT_TRUE(ModelConfig::load("/nonexistent/dir").path.empty());
   // Random mutations of a real file: Error or a parse, never a crash.
   REQUIRE_SHARED("models/paddle/PP-LCNet_x0_25_textline_ori/inference.yml");
   std::string good = read_file_bytes(ppocr::test::shared_path("models/paddle/PP-LCNet_x0_25_textline_ori/inference.yml"));
@@ -150,7 +153,7 @@ TEST(RobustYaml, MalformedInferenceYmlNamesTheFile) {
   for (int k = 0; k < 200; ++k) {
     std::string bad = good;
     for (int f = 0; f < 3; ++f) bad[rng() % bad.size()] = junk[rng() % (sizeof junk - 1)];
-    error_or_ok([&] { parse_model_config(bad, "mutated.yml"); }, "yml");
+    error_or_ok([&] { ModelConfig::parse(bad, "mutated.yml"); }, "yml");
     OCROptions o;
     error_or_ok([&] { apply_paddlex_config(bad, "mutated.yaml", o); }, "paddlex");
   }

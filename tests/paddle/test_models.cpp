@@ -11,8 +11,8 @@
 #include "common/sroie_lines.h"
 #include "formats/load.h"
 #include "formats/paddle/paddle_import.h"
-#include "io/model_config.h"
 #include "io/npy.h"
+#include "modules/common/model_config.h"
 #include "paddle/paddle_test_util.h"
 
 using namespace ppocr;
@@ -60,18 +60,23 @@ TEST(PaddleTextlineOri, SroieUprightAndRotated) {
   REQUIRE_SHARED("data/sroie/gt");
   auto model = formats::load_model(shared_path(dir));
   EXPECT_EQ(model->format(), "paddle3");
-  io::ModelConfig cfg = io::load_model_config(shared_path(dir));
-  const io::TransformOp* rs = cfg.find_op("ResizeImage");
-  const io::TransformOp* norm = cfg.find_op("NormalizeImage");
+  using namespace ppocr::modules;
+  ModelConfig cfg = ModelConfig::load(shared_path(dir));
+  const Json* rs = cfg.transform_op("ResizeImage");
+  const Json* norm = cfg.transform_op("NormalizeImage");
   ASSERT_TRUE(rs && norm);
-  int w = rs->params.at("size").at(0).get<int>(), h = rs->params.at("size").at(1).get<int>();
-  double scale = io::yaml_number(norm->params.at("scale"), "scale");
+  std::vector<double> size = json_numbers(json_get(rs, "size"));
+  ASSERT_EQ(size.size(), 2u);
+  int w = static_cast<int>(size[0]), h = static_cast<int>(size[1]);
+  double scale = json_number(json_get(norm, "scale")).value_or(0);
   std::vector<float> mean, stdv;
-  for (auto& v : norm->params.at("mean")) mean.push_back(static_cast<float>(io::yaml_number(v, "mean")));
-  for (auto& v : norm->params.at("std")) stdv.push_back(static_cast<float>(io::yaml_number(v, "std")));
+  for (double v : json_numbers(json_get(norm, "mean"))) mean.push_back(static_cast<float>(v));
+  for (double v : json_numbers(json_get(norm, "std"))) stdv.push_back(static_cast<float>(v));
   ASSERT_EQ(mean.size(), 3u);
-  ASSERT_EQ(cfg.label_list.size(), 2u);
-  EXPECT_EQ(cfg.label_list[0], "0_degree");
+  ASSERT_EQ(stdv.size(), 3u);
+  std::vector<std::string> labels = json_strings(json_get(json_get(&cfg.post_process(), "Topk"), "label_list"));
+  ASSERT_EQ(labels.size(), 2u);
+  EXPECT_EQ(labels[0], "0_degree");
 
   auto crops = sroie_dev_lines(400, 6);
   ASSERT_EQ(crops.size(), 400u);

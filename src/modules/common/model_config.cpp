@@ -13,8 +13,8 @@
 namespace ppocr::modules {
 namespace {
 
-Json to_json(const YAML::Node& n, int depth) {
-  PPOCR_CHECK(depth < 64, "yml nested too deeply");
+Json to_json(const YAML::Node& n, int depth, const std::string& origin) {
+  PPOCR_CHECK(depth < 64, "model config ", origin, ": nested too deeply");
   switch (n.Type()) {
     case YAML::NodeType::Null:
     case YAML::NodeType::Undefined:
@@ -23,12 +23,12 @@ Json to_json(const YAML::Node& n, int depth) {
       return n.Scalar();
     case YAML::NodeType::Sequence: {
       Json a = Json::array();
-      for (const auto& e : n) a.push_back(to_json(e, depth + 1));
+      for (const auto& e : n) a.push_back(to_json(e, depth + 1, origin));
       return a;
     }
     case YAML::NodeType::Map: {
       Json o = Json::object();
-      for (const auto& kv : n) o[kv.first.Scalar()] = to_json(kv.second, depth + 1);
+      for (const auto& kv : n) o[kv.first.Scalar()] = to_json(kv.second, depth + 1, origin);
       return o;
     }
   }
@@ -52,6 +52,17 @@ std::optional<double> parse_number(const std::string& s) {
   return *a / *b;
 }
 
+bool absent_or(const Json* j, bool (Json::*is)() const) { return !j || j->is_null() || (j->*is)(); }
+
+// A list of scalars (a dictionary or labels), or absent.
+bool scalar_list(const Json* j) {
+  if (!j || j->is_null()) return true;
+  if (!j->is_array()) return false;
+  for (const auto& e : *j)
+    if (!e.is_string() && !e.is_null()) return false;
+  return true;
+}
+
 }  // namespace
 
 ModelConfig ModelConfig::parse(const std::string& text, const std::string& origin) {
@@ -59,19 +70,36 @@ ModelConfig ModelConfig::parse(const std::string& text, const std::string& origi
   c.path = origin;
   try {
     YAML::Node doc = YAML::Load(text);
-    c.root = to_json(doc, 0);
+    c.root = to_json(doc, 0, origin);
   } catch (const YAML::Exception& e) {
     fail("model config ", origin, ": malformed YAML: ", e.what());
   }
   if (c.root.is_null()) c.root = Json::object();
   PPOCR_CHECK(c.root.is_object(), "model config ", origin, ": top level is not a mapping");
-  if (auto name = json_string(json_get(json_get(&c.root, "Global"), "model_name"))) c.model_name = *name;
-  const Json* pre = json_get(json_get(&c.root, "PreProcess"), "transform_ops");
-  PPOCR_CHECK(!pre || pre->is_null() || pre->is_array(), "model config ", origin,
+  // The sections the modules read must have PaddleX's shape (scalars are strings here; null = absent).
+  const Json* global = json_get(&c.root, "Global");
+  PPOCR_CHECK(absent_or(global, &Json::is_object), "model config ", origin, ": Global is not a mapping");
+  PPOCR_CHECK(absent_or(json_get(global, "model_name"), &Json::is_string), "model config ", origin,
+              ": Global.model_name is not a string");
+  if (auto name = json_string(json_get(global, "model_name"))) c.model_name = *name;
+  const Json* pre_section = json_get(&c.root, "PreProcess");
+  PPOCR_CHECK(absent_or(pre_section, &Json::is_object), "model config ", origin, ": PreProcess is not a mapping");
+  PPOCR_CHECK(absent_or(json_get(pre_section, "transform_ops"), &Json::is_array), "model config ", origin,
               ": PreProcess.transform_ops is not a list");
   const Json* post = json_get(&c.root, "PostProcess");
-  PPOCR_CHECK(!post || post->is_null() || post->is_object(), "model config ", origin,
-              ": PostProcess is not a mapping");
+  PPOCR_CHECK(absent_or(post, &Json::is_object), "model config ", origin, ": PostProcess is not a mapping");
+  PPOCR_CHECK(absent_or(json_get(post, "name"), &Json::is_string), "model config ", origin,
+              ": PostProcess.name is not a string");
+  // Dictionaries and labels, in PostProcess or one level down (PostProcess.Topk.label_list).
+  auto check_lists = [&](const Json* m, const std::string& where) {
+    for (const char* key : {"character_dict", "label_list"})
+      PPOCR_CHECK(scalar_list(json_get(m, key)), "model config ", origin, ": ", where, key,
+                  " is not a list of strings");
+  };
+  check_lists(post, "PostProcess.");
+  if (post && post->is_object())
+    for (auto it = post->begin(); it != post->end(); ++it)
+      if (it->is_object()) check_lists(&*it, "PostProcess." + it.key() + ".");
   return c;
 }
 

@@ -19,7 +19,11 @@ struct ModelConfig {
   Json root;               // the whole document
 
   // Loads DIR/inference.yml (or the file itself); Error naming the file when
-  // it is malformed.
+  // it is malformed: not YAML, not a mapping, or a section the modules read
+  // of the wrong kind (Global / PreProcess / PostProcess not mappings,
+  // transform_ops not a list, model_name / PostProcess.name not a string,
+  // character_dict / label_list not a list of strings). Odd transform_ops
+  // entries are not errors (transform_op skips them).
   static ModelConfig load(const std::string& model_dir_or_yml);
   static ModelConfig parse(const std::string& yaml_text, const std::string& origin);
 
