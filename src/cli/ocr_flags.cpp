@@ -45,13 +45,13 @@ void add_table_flag(CLI::App& s, OcrFlags& f, const options::Spec& spec, const c
 void add_ocr_flags(CLI::App& s, OcrFlags& f, const std::vector<std::string>& skip) {
   s.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // argparse: the last one wins
   const char* g = "Input and output";
-  s.add_option("-i,--input", f.inputs, "Image file, folder, PDF or http(s) URL (repeatable)")
+  s.add_option("-i,--input", f.inputs, "Image file, folder, PDF or http(s) URL (repeatable) [default: none]")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->group(g);
   s.add_option("--save_path", f.save_path, "Directory for {name}_res.json and {name}_ocr_res_img.{ext} [default: none]")
       ->group(g);
-  s.add_option("--paddlex_config", f.paddlex_config, "PaddleX OCR pipeline config (YAML); flags override it")->group(g);
-  s.add_option("--export_config", f.export_config, "Write the effective config as PaddleX YAML to this file")->group(g);
+  s.add_option("--paddlex_config", f.paddlex_config, "PaddleX OCR pipeline config (YAML); flags override it [default: none]")->group(g);
+  s.add_option("--export_config", f.export_config, "Write the effective config as PaddleX YAML to this file (- = stdout) [default: none]")->group(g);
   s.add_flag("-q,--quiet", f.quiet, "Do not print results")->group(g);
   s.add_flag("--timing", f.timing, "Print a timing summary to stderr")->group(g);
   s.add_flag("--no_progress", f.no_progress, "No progress bar")->group(g);

@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <cstdlib>
 
 #include "cli_util.h"
 #include "common/shared.h"
+#include "ppocr/ppocr.h"
 
 namespace fs = std::filesystem;
 using namespace ppocr::test;
@@ -243,4 +245,107 @@ TEST(CliOcr, DefaultModelSetFromTheCacheOffline) {
   EXPECT_NE(m.status, 0);
   EXPECT_NE(m.err.find("PP-OCRv5_server_det"), std::string::npos) << m.err;
   EXPECT_NE(m.err.find(home), std::string::npos) << m.err;
+}
+
+// Each kind of bad value is refused before any model loads, naming the flag.
+TEST(CliOcr, BadValuesAreRefusedAtStartUpNamingTheFlag) {
+  REQUIRE_MODELS();
+  struct Case {
+    std::vector<std::string> args;
+    const char* expect;
+  };
+  const Case cases[] = {
+      {{"--text_det_input_shape", "3", "640"}, "--text_det_input_shape must be 3 numbers"},  // wrong count
+      {{"--text_det_unclip_ratio", "0"}, "--text_det_unclip_ratio must be in (0, 10]"},    // zero
+      {{"--text_det_thresh", "1.5"}, "--text_det_thresh must be in [0, 1]"},               // out of range
+      {{"--text_det_limit_type", "mid"}, "--text_det_limit_type must be one of min, max"},  // unknown enum
+      {{"--text_rec_input_shape", "3,0,320"}, "--text_rec_input_shape"},                   // zero dimension
+      {{"--cpu_threads", "x"}, "--cpu_threads expects an integer"},                         // not a number
+      {{"--use_tensorrt", "True"}, "use_tensorrt True is not supported"},                   // unsupported
+  };
+  for (const Case& c : cases) {
+    RunResult r = run_ppocr(with(with(base_args(), c.args), {"-i", "/nonexistent/x.png"}), kOffline);
+    EXPECT_NE(r.status, 0) << c.expect;
+    EXPECT_NE(r.err.find(c.expect), std::string::npos) << c.expect << "\n" << r.err;
+    EXPECT_EQ(r.err.find("/nonexistent/x.png"), std::string::npos) << "ran past start-up: " << r.err;
+  }
+  // A recognizer height the model cannot take fails once, at start-up.
+  RunResult h = run_ppocr(with(base_args(), {"--text_rec_input_shape", "3,32,320", "-i", "/nonexistent/x.png"}), kOffline);
+  EXPECT_NE(h.status, 0);
+  EXPECT_NE(h.err.find("takes input height 48, but the input shape asks for 32 (text_rec_input_shape)"),
+            std::string::npos) << h.err;
+  EXPECT_EQ(h.err.find("/nonexistent/x.png"), std::string::npos) << h.err;
+}
+
+TEST(CliOcr, HelpGivesEveryFlagADefault) {
+  RunResult r = run_ppocr({"ocr", "--help"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::istringstream in(r.out);
+  std::string line, flag;
+  int flags = 0;
+  // A flag's help may wrap onto the next line: look for [default: ...] between one flag and the next.
+  std::string block;
+  auto check = [&] {
+    if (flag.empty() || flag == "-h,--help" || block.find("[Deprecated]") != std::string::npos) return;
+    bool is_switch = flag == "-q,--quiet" || flag == "--timing" || flag == "--no_progress" || flag == "--no_download";
+    if (!is_switch) EXPECT_NE(block.find("[default: "), std::string::npos) << flag << ": " << block;
+    ++flags;
+  };
+  while (std::getline(in, line)) {
+    size_t p = line.find_first_not_of(' ');
+    if (p != std::string::npos && line[p] == '-') {
+      check();
+      flag = line.substr(p, line.find(' ', p) - p);
+      block = line;
+    } else {
+      block += line;
+    }
+  }
+  check();
+  EXPECT_GT(flags, 40);
+}
+
+// The CLI, the service and the C++ API choose the same models for the same settings and say which.
+TEST(CliOcr, CliServeAndApiPickTheSameModels) {
+  REQUIRE_MODELS();
+  REQUIRE_SHARED("data/icdar2015/images/img_1.jpg");
+  std::string home = temp_dir("same_home"), dir = temp_dir("same");
+  for (const char* m : {"PP-OCRv6_tiny_det", "PP-OCRv6_tiny_rec"})
+    fs::create_directory_symlink(shared_path(std::string("models/onnx/") + m), home + "/" + m);
+  auto model_lines = [](const std::string& err) {
+    std::string out;
+    std::istringstream in(err);
+    for (std::string l; std::getline(in, l);)
+      if (l.rfind("ppocr: text_", 0) == 0 || l.rfind("ppocr: doc_", 0) == 0) out += l.substr(7) + "\n";
+    return out;
+  };
+  std::vector<std::string> env = kOffline;
+  env.push_back("PPOCR_HOME='" + home + "'");
+  RunResult cli = run_ppocr({"ocr", "-q", "--no_download", "-i", shared_path("data/icdar2015/images/img_1.jpg")}, env);
+  ASSERT_EQ(cli.status, 0) << cli.err;
+  std::string from_cli = model_lines(cli.err);
+  EXPECT_NE(from_cli.find("text_detection: PP-OCRv6_tiny_det (" + home), std::string::npos) << cli.err;
+  EXPECT_NE(from_cli.find("text_recognition: PP-OCRv6_tiny_rec"), std::string::npos) << cli.err;
+
+  // The service: start it, wait until it listens, stop it.
+  std::string cmd = "cd '" + dir + "' && (PPOCR_HOME='" + home + "' PPOCR_MODEL_SOURCE=http://127.0.0.1:9 '" +
+                    ppocr_binary() + "' serve --host 127.0.0.1 --port 0 --no_download 2>err.txt & pid=$!; " +
+                    "for i in $(seq 300); do grep -q listening err.txt && break; sleep 0.1; done; kill -TERM $pid; " +
+                    "wait $pid) >/dev/null 2>&1; cat err.txt";
+  std::string serve_err;
+  run_command(cmd, &serve_err);
+  ASSERT_NE(serve_err.find("listening"), std::string::npos) << serve_err;
+  EXPECT_EQ(model_lines(serve_err), from_cli) << serve_err;
+
+  // The C++ API in this process.
+  setenv("PPOCR_HOME", home.c_str(), 1);
+  ppocr::OCROptions o;
+  o.allow_download = false;
+  std::string from_api;
+  o.log = [&](const std::string& m) {
+    if (m.rfind("text_", 0) == 0 || m.rfind("doc_", 0) == 0) from_api += m + "\n";
+  };
+  ppocr::OCR ocr(o);
+  unsetenv("PPOCR_HOME");
+  EXPECT_EQ(from_api, from_cli);
 }

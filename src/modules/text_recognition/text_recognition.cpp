@@ -63,6 +63,12 @@ TextRecognition::TextRecognition(const std::string& model_dir, const TextRecogni
   impl_->decoder = std::make_unique<CTCDecoder>(dict, space);
   if (space) impl_->decoder_no_space = std::make_unique<CTCDecoder>(dict, false);
   impl_->runner = std::make_unique<Runner>(model_dir, o);
+  // A height the graph cannot take would fail every crop at run time: refuse it once, here.
+  engine::Shape in = impl_->runner->input_shape();
+  if (in.size() == 4 && in[2] > 0)
+    PPOCR_CHECK_AS(in[2] == impl_->shape.h, kInvalidArgument, "text recognition model ", model_dir,
+                   " takes input height ", in[2], ", but the input shape asks for ", impl_->shape.h,
+                   o.input_shape ? " (text_rec_input_shape)" : " (inference.yml RecResizeImg.image_shape)");
 }
 
 TextRecognition::~TextRecognition() = default;
