@@ -349,3 +349,13 @@ TEST(CliOcr, CliServeAndApiPickTheSameModels) {
   unsetenv("PPOCR_HOME");
   EXPECT_EQ(from_api, from_cli);
 }
+
+// docs/options.md holds the table `ppocr options --markdown` prints: the docs come from the option table.
+TEST(CliOptions, DocsMatchTheOptionTable) {
+  RunResult r = run_ppocr({"options", "--markdown"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_GT(std::count(r.out.begin(), r.out.end(), '\n'), 30);
+  std::string doc = read_text(std::string(PPOCR_SOURCE_DIR) + "/docs/options.md");
+  EXPECT_NE(doc.find(r.out), std::string::npos) << "docs/options.md is stale: regenerate its table with "
+                                                    "`build/ppocr options --markdown`";
+}
