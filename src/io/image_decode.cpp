@@ -1,5 +1,6 @@
 #include "io/image_decode.h"
 
+#include <cctype>
 #include <cstring>
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
@@ -82,29 +83,73 @@ bool probe_webp(const u8* p, size_t n, ImageSize& out) {
   return false;
 }
 
+// "P6\n# comment\n640 480\n255\n": two decimal numbers after the magic,
+// separated by whitespace and comments.
+bool probe_pnm(const u8* p, size_t n, ImageSize& out) {
+  int64_t v[2];
+  size_t i = 2;
+  for (int64_t& x : v) {
+    while (i < n && (std::isspace(p[i]) || p[i] == '#')) {
+      if (p[i] == '#')
+        while (i < n && p[i] != '\n') ++i;
+      else
+        ++i;
+    }
+    if (i >= n || !std::isdigit(p[i])) return false;
+    x = 0;
+    while (i < n && std::isdigit(p[i]) && x < 100'000'000) x = x * 10 + (p[i++] - '0');
+  }
+  out.width = v[0];
+  out.height = v[1];
+  return true;
+}
+
+bool starts(const u8* p, size_t n, const char* sig, size_t len) { return n >= len && !std::memcmp(p, sig, len); }
+
 }  // namespace
+
+std::string image_format_name(const void* data, size_t n) {
+  const u8* p = static_cast<const u8*>(data);
+  if (starts(p, n, "\x89PNG\r\n\x1a\n", 8)) return "png";
+  if (starts(p, n, "\xFF\xD8\xFF", 3)) return "jpeg";
+  if (starts(p, n, "BM", 2)) return "bmp";
+  if (starts(p, n, "II*\0", 4) || starts(p, n, "MM\0*", 4)) return "tiff";
+  if (starts(p, n, "RIFF", 4) && n >= 12 && !std::memcmp(p + 8, "WEBP", 4)) return "webp";
+  if (starts(p, n, "GIF87a", 6) || starts(p, n, "GIF89a", 6)) return "gif";
+  if (n >= 2 && p[0] == 'P' && p[1] >= '1' && p[1] <= '6') return "pnm";
+  if (starts(p, n, "\0\0\0\x0cjP  ", 8) || starts(p, n, "\xFF\x4F\xFF\x51", 4)) return "jpeg2000";
+  if (starts(p, n, "\x59\xA6\x6A\x95", 4)) return "sunras";
+  if (starts(p, n, "#?RADIANCE", 10) || starts(p, n, "#?RGBE", 6)) return "hdr";
+  if (starts(p, n, "\x76\x2F\x31\x01", 4)) return "exr";
+  return "";
+}
 
 bool probe_image_size(const void* data, size_t n, ImageSize& out) {
   const u8* p = static_cast<const u8*>(data);
-  if (n >= 24 && !std::memcmp(p, "\x89PNG\r\n\x1a\n", 8)) {
+  std::string fmt = image_format_name(data, n);
+  if (fmt == "png") {
+    if (n < 24) return false;
     out.width = be32(p + 16);
     out.height = be32(p + 20);
     return true;
   }
-  if (n >= 4 && p[0] == 0xFF && p[1] == 0xD8) return probe_jpeg(p, n, out);
-  if (n >= 26 && p[0] == 'B' && p[1] == 'M') {
+  if (fmt == "jpeg") return probe_jpeg(p, n, out);
+  if (fmt == "bmp") {
+    if (n < 26) return false;
     out.width = int32_t(le32(p + 18));
     out.height = int32_t(le32(p + 22));
-    if (out.height < 0) out.height = -out.height;
+    if (out.height < 0) out.height = -out.height;  // negative height: rows stored top-down
     return true;
   }
-  if (n >= 10 && (!std::memcmp(p, "GIF87a", 6) || !std::memcmp(p, "GIF89a", 6))) {
+  if (fmt == "gif") {
+    if (n < 10) return false;
     out.width = le16(p + 6);
     out.height = le16(p + 8);
     return true;
   }
-  if (n >= 16 && !std::memcmp(p, "RIFF", 4) && !std::memcmp(p + 8, "WEBP", 4)) return probe_webp(p, n, out);
-  if (n >= 8 && (!std::memcmp(p, "II*\0", 4) || !std::memcmp(p, "MM\0*", 4))) return probe_tiff(p, n, out);
+  if (fmt == "webp") return probe_webp(p, n, out);
+  if (fmt == "tiff") return probe_tiff(p, n, out);
+  if (fmt == "pnm") return probe_pnm(p, n, out);
   return false;
 }
 
@@ -137,20 +182,40 @@ cv::Mat to_bgr8(const cv::Mat& m) {
   return out;
 }
 
+namespace {
+
+// w x h above max_pixels (0 = no limit), without overflowing on absurd header values.
+bool over_pixel_limit(int64_t w, int64_t h, int64_t max_pixels) {
+  return max_pixels > 0 && double(w) * double(h) > double(max_pixels);
+}
+
+// Whether a JPEG has its end-of-image marker. Data after it (some cameras
+// append some) is fine; a file cut short has none. FF D9 cannot occur inside
+// entropy-coded data (FF is stuffed there), only in an embedded thumbnail.
+bool has_jpeg_end(const void* data, size_t size) {
+  const u8* p = static_cast<const u8*>(data);
+  for (size_t i = size; i-- > 2;)
+    if (p[i - 1] == 0xFF && p[i] == 0xD9) return true;
+  return false;
+}
+
+}  // namespace
+
 cv::Mat decode_image(const void* data, size_t size, const std::string& what, const DecodeOptions& opts) {
   PPOCR_CHECK_AS(data != nullptr && size > 0, kInvalidInput, what, ": empty input (0 bytes)");
   PPOCR_CHECK_AS(opts.max_bytes == 0 || size <= opts.max_bytes, kTooLarge, what, ": ", size,
               " bytes exceeds the input size limit of ", opts.max_bytes, " bytes");
+  const std::string fmt = image_format_name(data, size);
+  if (fmt.empty()) PPOCR_CHECK_AS(!looks_like_pdf(data, size), kInvalidInput, what, ": is a PDF, not an image");
+  if (opts.reject_truncated_jpeg && fmt == "jpeg")
+    PPOCR_CHECK_AS(has_jpeg_end(data, size), kInvalidInput, what,
+                   ": the JPEG is truncated (it has no end-of-image marker)");
   ImageSize sz;
-  bool known = probe_image_size(data, size, sz);
-  if (!known) {
-    PPOCR_CHECK_AS(!looks_like_pdf(data, size), kInvalidInput, what, ": is a PDF, not an image");
-  } else {
+  if (probe_image_size(data, size, sz)) {
     PPOCR_CHECK_AS(sz.width > 0 && sz.height > 0, kInvalidInput, what, ": image header declares an empty size ", sz.width, "x",
                 sz.height);
-    PPOCR_CHECK_AS(opts.max_pixels <= 0 || sz.width * sz.height <= opts.max_pixels, kTooLarge, what, ": image of ", sz.width,
-                "x", sz.height, " pixels exceeds the limit of ", opts.max_pixels,
-                " pixels (possible decompression bomb)");
+    PPOCR_CHECK_AS(!over_pixel_limit(sz.width, sz.height, opts.max_pixels), kTooLarge, what, ": image of ", sz.width, "x",
+                   sz.height, " pixels exceeds the limit of ", opts.max_pixels, " pixels");
   }
   PPOCR_CHECK_AS(size < size_t(INT32_MAX), kTooLarge, what, ": ", size, " bytes is too large for an encoded image");
   cv::Mat buf(1, int(size), CV_8U, const_cast<void*>(data));
@@ -160,9 +225,12 @@ cv::Mat decode_image(const void* data, size_t size, const std::string& what, con
   } catch (const cv::Exception& e) {
     fail_as(ErrorCode::kInvalidInput, what, ": cannot decode image (", e.what(), ")");
   }
-  PPOCR_CHECK_AS(!img.empty(), kInvalidInput, what, ": not a decodable image (unknown format, or corrupt/truncated data)");
-  PPOCR_CHECK_AS(opts.max_pixels <= 0 || int64_t(img.cols) * img.rows <= opts.max_pixels, kTooLarge, what, ": image of ",
-              img.cols, "x", img.rows, " pixels exceeds the limit of ", opts.max_pixels, " pixels");
+  if (img.empty()) {
+    if (fmt.empty()) fail_as(ErrorCode::kInvalidInput, what, ": not an image in a supported format (no known image signature)");
+    fail_as(ErrorCode::kInvalidInput, what, ": looks like ", fmt, " but could not be decoded (corrupt or truncated)");
+  }
+  PPOCR_CHECK_AS(!over_pixel_limit(img.cols, img.rows, opts.max_pixels), kTooLarge, what, ": image of ", img.cols, "x",
+                 img.rows, " pixels exceeds the limit of ", opts.max_pixels, " pixels");
   return to_bgr8(img);
 }
 

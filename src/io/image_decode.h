@@ -19,6 +19,11 @@ struct DecodeOptions {
   int64_t max_pixels = 200'000'000;
   // Refuse encoded inputs larger than this many bytes. 0 = no limit.
   size_t max_bytes = size_t(1) << 30;
+  // Refuse a JPEG without an end-of-image marker (FF D9) instead of decoding
+  // it: libjpeg "decodes" a truncated JPEG by padding the missing rows with
+  // grey. Off by default, as cv2.imread (and so PaddleOCR) takes such files;
+  // the server turns it on.
+  bool reject_truncated_jpeg = false;
 };
 
 struct ImageSize {
@@ -26,12 +31,18 @@ struct ImageSize {
   int64_t height = 0;
 };
 
-// Width/height from the header of a PNG, JPEG, BMP, GIF, WebP or TIFF buffer
-// without decoding it; false when the format is not recognised or the header
-// is cut short.
+// Width/height from the header of a PNG, JPEG, BMP, GIF, WebP, TIFF or PNM
+// (PBM/PGM/PPM) buffer without decoding it, so that a 20000x20000 picture is
+// refused before it takes gigabytes; false when the format is not recognised
+// or the header is cut short. Never reads outside [data, data + size).
 bool probe_image_size(const void* data, size_t size, ImageSize& out);
 
-// Whether the bytes start like a PDF ("%PDF-").
+// A short name of the image format the bytes start with ("png", "jpeg", "bmp",
+// "tiff", "webp", "gif", "pnm", "jpeg2000", "sunras", "hdr", "exr"), or ""
+// when no known image signature matches.
+std::string image_format_name(const void* data, size_t size);
+
+// Whether the bytes start like a PDF ("%PDF-" within the first 1 KiB).
 bool looks_like_pdf(const void* data, size_t size);
 
 // Decodes an encoded image. `what` names the input in error messages.

@@ -25,15 +25,32 @@ std::string stem_of(const std::string& path) {
 
 }  // namespace
 
+const std::vector<std::string>& image_extensions() {
+  static const std::vector<std::string> exts = {"jpg", "jpeg", "jpe", "png", "bmp", "dib", "tif", "tiff", "webp", "pbm",
+                                                "pgm", "ppm", "pnm", "jp2", "ras", "sr", "hdr", "pic"};
+  return exts;
+}
+
 bool is_image_file_name(const std::string& path) {
-  static const char* exts[] = {"jpg", "jpeg", "png", "bmp", "tif", "tiff", "webp"};
   std::string e = ext_lower(path);
-  for (const char* x : exts)
-    if (e == x) return true;
-  return false;
+  const auto& exts = image_extensions();
+  return !e.empty() && std::find(exts.begin(), exts.end(), e) != exts.end();
 }
 
 bool is_pdf_file_name(const std::string& path) { return ext_lower(path) == "pdf"; }
+
+InputKind input_kind_from_name(const std::string& name_or_url) {
+  std::string name = has_url_scheme(name_or_url) ? url_file_name(name_or_url) : name_or_url;
+  if (is_pdf_file_name(name)) return InputKind::Pdf;
+  if (is_image_file_name(name)) return InputKind::Image;
+  return InputKind::Auto;
+}
+
+InputKind input_kind_from_bytes(const void* data, size_t size) {
+  if (looks_like_pdf(data, size)) return InputKind::Pdf;
+  if (!image_format_name(data, size).empty()) return InputKind::Image;
+  return InputKind::Auto;
+}
 
 std::vector<std::string> list_image_files(const std::string& dir) {
   std::vector<std::string> files;
@@ -198,7 +215,7 @@ std::vector<InputItem> decode_all(std::string bytes, const std::string& name, In
   std::vector<InputItem> out;
   InputItem it;
   while (s.next(it)) {
-    PPOCR_CHECK(it.ok(), it.error);
+    if (!it.ok()) throw Error(it.error, it.error_code);
     out.push_back(std::move(it));
   }
   return out;

@@ -42,10 +42,23 @@ struct InputItem {
 
 enum class InputKind { Auto, Image, Pdf };
 
-// Extensions PaddleX takes from folders: jpg, jpeg, png, bmp; we add the other
-// formats we decode (tif, tiff, webp). Case-insensitive.
+// The one list of image file extensions: the formats OpenCV decodes here
+// (PaddleX's folders take jpg, jpeg, png, bmp; we add the rest we decode:
+// jpe, dib, tif, tiff, webp, pbm, pgm, ppm, pnm, jp2, ras, sr, hdr, pic).
+// Lower case, without the dot.
+const std::vector<std::string>& image_extensions();
+// Whether a path or file name ends in one of image_extensions() / ".pdf"
+// (case-insensitive).
 bool is_image_file_name(const std::string& path);
 bool is_pdf_file_name(const std::string& path);
+
+// What a file is, as far as its name says (a path, a file name, or a URL:
+// the last path segment without query and fragment); Auto when the name does
+// not tell (no or unknown extension, or a URL without a path).
+InputKind input_kind_from_name(const std::string& name_or_url);
+// What the bytes are, from their signature: "%PDF-" within the first 1 KiB ->
+// Pdf, a known image signature (image_format_name) -> Image, else Auto.
+InputKind input_kind_from_bytes(const void* data, size_t size);
 
 // Files of a folder as the pipeline reads them: recursive, sorted, images only.
 std::vector<std::string> list_image_files(const std::string& dir);
@@ -94,8 +107,8 @@ class InputStream {
   bool batch_ = false;
 };
 
-// Convenience for small inputs (the server, tests): every item of one memory
-// input, throwing the first error.
+// Convenience for small inputs (tests): every item of one memory input,
+// throwing the first error (with its ErrorCode).
 std::vector<InputItem> decode_all(std::string bytes, const std::string& name, InputKind kind,
                                   const InputOptions& opts = {});
 

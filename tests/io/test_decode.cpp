@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
+#include <tuple>
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -218,4 +220,127 @@ TEST(Decode, JpegExifOrientationIsAppliedAsCv2Imread) {
   write_file(dir + "/exif.jpg", with_exif);
   cv::Mat ref = cv::imread(dir + "/exif.jpg", cv::IMREAD_COLOR);  // what cv2.imread gives
   EXPECT_EQ(read_image_file(dir + "/exif.jpg").size(), ref.size());
+}
+
+// The one header probe (also what the server refuses huge images with, before decoding).
+TEST(Probe, ReadsSizesOfEncodedImagesWithoutDecoding) {
+  cv::Mat img(37, 53, CV_8UC3, cv::Scalar(10, 200, 30)), gray(37, 53, CV_8UC1, cv::Scalar(99));
+  for (const char* ext : {".png", ".jpg", ".bmp", ".tiff", ".webp", ".ppm", ".pgm", ".pbm"}) {
+    bool one_channel = std::string(ext) == ".pgm" || std::string(ext) == ".pbm";
+    std::string buf = encode(one_channel ? gray : img, ext);
+    ImageSize sz;
+    ASSERT_TRUE(probe_image_size(buf.data(), buf.size(), sz)) << ext;
+    EXPECT_EQ(sz.width, 53) << ext;
+    EXPECT_EQ(sz.height, 37) << ext;
+  }
+  ImageSize sz;
+  EXPECT_FALSE(probe_image_size("\xFF\xD8\xFF", 3, sz));  // truncated JPEG: no SOF
+  EXPECT_FALSE(probe_image_size("GIF8", 4, sz));
+  EXPECT_FALSE(probe_image_size("P6\n# only a comment", 19, sz));
+  std::string pnm = "P5\n# comment\n 640\t480\n255\n";
+  ASSERT_TRUE(probe_image_size(pnm.data(), pnm.size(), sz));
+  EXPECT_EQ(sz.width, 640);
+  EXPECT_EQ(sz.height, 480);
+}
+
+TEST(Probe, ReadsARealJpeg) {
+  REQUIRE_SHARED("data/sroie/images/000.jpg");
+  std::string path = ppocr::test::shared_path("data/sroie/images/000.jpg");
+  std::string data = read_file_bytes(path);
+  cv::Mat decoded = cv::imread(path, cv::IMREAD_COLOR);
+  ImageSize sz;
+  ASSERT_TRUE(probe_image_size(data.data(), data.size(), sz));
+  EXPECT_EQ(sz.width, decoded.cols);
+  EXPECT_EQ(sz.height, decoded.rows);
+}
+
+// File type from a name / URL (the one extension list) and from the bytes.
+TEST(FileType, FromNameUrlAndMagic) {
+  EXPECT_EQ(input_kind_from_name("http://h/a/b/doc.PDF?x=1#y"), InputKind::Pdf);
+  EXPECT_EQ(input_kind_from_name("https://h/img.jpeg"), InputKind::Image);
+  EXPECT_EQ(input_kind_from_name("https://h/x.png?dl=a.pdf"), InputKind::Image);
+  EXPECT_EQ(input_kind_from_name("file:///data/scan.TIF"), InputKind::Image);
+  EXPECT_EQ(input_kind_from_name("https://h/download"), InputKind::Auto);
+  EXPECT_EQ(input_kind_from_name("https://h.pdf"), InputKind::Auto);  // a host, no path
+  EXPECT_EQ(input_kind_from_name("https://h/file.txt"), InputKind::Auto);
+  EXPECT_EQ(input_kind_from_name("/tmp/a.ppm"), InputKind::Image);
+  EXPECT_EQ(input_kind_from_name("report.pdf"), InputKind::Pdf);
+  for (const std::string& e : image_extensions()) {
+    EXPECT_TRUE(is_image_file_name("x." + e)) << e;
+    EXPECT_EQ(input_kind_from_name("https://h/x." + e), InputKind::Image) << e;
+  }
+  EXPECT_FALSE(is_image_file_name("x.pdf"));
+  EXPECT_FALSE(is_image_file_name("jpg"));
+  auto magic = [](const std::string& b) { return input_kind_from_bytes(b.data(), b.size()); };
+  EXPECT_EQ(magic("%PDF-1.7\n..."), InputKind::Pdf);
+  EXPECT_EQ(magic("junk before\n%PDF-1.4\n"), InputKind::Pdf);
+  EXPECT_EQ(magic(std::string("\x89PNG\r\n\x1a\n\0\0", 10)), InputKind::Image);
+  EXPECT_EQ(magic("\xFF\xD8\xFF\xE0"), InputKind::Image);
+  EXPECT_EQ(magic("hello world"), InputKind::Auto);
+  EXPECT_EQ(magic(""), InputKind::Auto);
+  for (const char* ext : {".png", ".jpg", ".bmp", ".tiff", ".webp", ".ppm", ".jp2", ".ras", ".hdr"}) {
+    cv::Mat img(64, 64, CV_8UC3, cv::Scalar(1, 2, 3));
+    std::vector<uchar> buf;
+    try {
+      if (!cv::imencode(ext, img, buf)) continue;
+    } catch (const cv::Exception&) {
+      continue;  // an OpenCV built without that encoder
+    }
+    EXPECT_EQ(input_kind_from_bytes(buf.data(), buf.size()), InputKind::Image) << ext;
+    EXPECT_FALSE(image_format_name(buf.data(), buf.size()).empty()) << ext;
+  }
+  EXPECT_EQ(image_format_name("GIF89a", 6), "gif");
+  EXPECT_EQ(image_format_name("\xFF\xD8\xFF", 3), "jpeg");
+  EXPECT_EQ(image_format_name("\xFF\xD8", 2), "");
+}
+
+TEST(Decode, ErrorsCarryTheirCodeAndSayWhatWasWrong) {
+  auto failure = [](const std::function<void()>& f) {
+    try {
+      f();
+    } catch (const Error& e) {
+      return std::make_pair(e.code(), std::string(e.what()));
+    }
+    return std::make_pair(ErrorCode::kGeneric, std::string("no error"));
+  };
+  auto [code, msg] = failure([] { decode_image(std::string("just some text"), "t"); });
+  EXPECT_EQ(code, ErrorCode::kInvalidInput);
+  EXPECT_NE(msg.find("not an image in a supported format"), std::string::npos) << msg;
+  std::string png = encode(test_image(), ".png");
+  std::tie(code, msg) = failure([&] { decode_image(png.substr(0, png.size() / 2) + std::string(40, '\0'), "p"); });
+  EXPECT_EQ(code, ErrorCode::kInvalidInput);
+  EXPECT_NE(msg.find("looks like png"), std::string::npos) << msg;
+  std::tie(code, msg) = failure([] { decode_image(std::string("%PDF-1.4\n"), "d"); });
+  EXPECT_EQ(code, ErrorCode::kInvalidInput);
+  EXPECT_NE(msg.find("is a PDF"), std::string::npos) << msg;
+  DecodeOptions small;
+  small.max_pixels = 100;
+  std::tie(code, msg) = failure([&] { decode_image(png, "big", small); });
+  EXPECT_EQ(code, ErrorCode::kTooLarge);
+  EXPECT_NE(msg.find("67x41"), std::string::npos) << msg;
+  // Header sizes at the top of the range do not overflow the pixel check.
+  std::string huge = png;
+  for (int off : {16, 20})
+    for (int b = 0; b < 4; ++b) huge[off + b] = char(0xFF);
+  std::tie(code, msg) = failure([&] { decode_image(huge, "huge"); });
+  EXPECT_EQ(code, ErrorCode::kTooLarge) << msg;
+  std::tie(code, msg) = failure([&] { decode_all("garbage", "upload", InputKind::Image); });
+  EXPECT_EQ(code, ErrorCode::kInvalidInput) << msg;  // decode_all keeps the item's code
+}
+
+TEST(Decode, TruncatedJpegIsRefusedOnlyWhenAsked) {
+  std::string jpg = encode(test_image(200, 120), ".jpg");
+  std::string cut = jpg.substr(0, jpg.size() * 2 / 3);
+  DecodeOptions strict;
+  strict.reject_truncated_jpeg = true;
+  try {
+    decode_image(cut, "cut.jpg", strict);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidInput);
+    EXPECT_NE(std::string(e.what()).find("truncated"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(decode_image(cut, "cut.jpg").size(), cv::Size(200, 120));  // as cv2.imread: grey-padded
+  EXPECT_EQ(decode_image(jpg, "whole.jpg", strict).size(), cv::Size(200, 120));
+  EXPECT_EQ(decode_image(jpg + "trailing junk", "junk.jpg", strict).size(), cv::Size(200, 120));
 }
