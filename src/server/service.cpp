@@ -6,8 +6,9 @@
 #include <opencv2/imgproc.hpp>
 
 #include "engine/error.h"
+#include "io/input_source.h"
+#include "io/url_fetch.h"
 #include "server/base64.h"
-#include "server/fetch.h"
 #include "server/http_error.h"
 #include "server/log_id.h"
 
@@ -136,59 +137,94 @@ Reply OcrService::handle_ocr(const std::string& body) {
   return std::move(*reply);
 }
 
+namespace {
+
+io::InputKind kind_of(const OcrRequest& req) {
+  if (req.file_type) return *req.file_type == 0 ? io::InputKind::Pdf : io::InputKind::Image;
+  return io::InputKind::Auto;
+}
+
+}  // namespace
+
 Reply OcrService::process(const OcrRequest& req, const std::string& log_id, const Job& job) const {
   auto fail_reply = [&](int status, const std::string& msg) { return Reply{status, error_body(log_id, status, msg)}; };
+  Stage stage = Stage::kFetch;
   try {
-    std::string bytes;
-    std::optional<FileKind> kind;
-    if (req.file_type) kind = static_cast<FileKind>(*req.file_type);
-    if (looks_like_url(req.file)) {
-      if (!kind) kind = kind_from_url(req.file);
-      FetchOptions fo;
-      fo.allow_local = opts_.allow_local_urls;
+    // The bytes: fetched from the URL, or the Base64 decoded.
+    std::string bytes, name;
+    io::InputKind kind = kind_of(req);
+    if (io::has_url_scheme(req.file)) {
+      if (kind == io::InputKind::Auto) kind = io::input_kind_from_name(req.file);
+      io::FetchOptions fo;
+      fo.forbid_private = !opts_.allow_local_urls;
+      fo.allow_file_urls = opts_.allow_local_urls;
       fo.max_bytes = opts_.max_body_bytes;
-      fo.timeout_ms = static_cast<long>(opts_.fetch_timeout_s * 1000);
-      bytes = fetch_url(req.file, fo);
+      fo.timeout_s = opts_.fetch_timeout_s;
+      fo.user_agent = "ppocr-serve/0.1";
+      bytes = io::fetch_url(req.file, fo);
+      name = req.file;
     } else {
       std::string why;
       auto decoded = base64_decode(req.file, &why);
       if (!decoded) return fail_reply(400, "field 'file' is neither an http(s) URL nor valid Base64: " + why);
       bytes = std::move(*decoded);
+      name = "the file";
     }
-    if (!kind) kind = kind_from_magic(bytes);
-    if (!kind)
+    if (kind == io::InputKind::Auto) kind = io::input_kind_from_bytes(bytes.data(), bytes.size());
+    if (kind == io::InputKind::Auto)
       return fail_reply(422, "the file type cannot be determined: the data is neither a PDF nor an image in a known "
                              "format (set fileType to 0 for PDF or 1 for an image)");
-    DecodeLimits limits;
-    limits.max_pixels = opts_.max_pixels;
-    limits.pdf_max_pages = opts_.pdf_max_pages;
-    limits.pdf_scale = opts_.pdf_dpi / 72.0;
-    DecodedInput input = decode_input(bytes, *kind, limits);
-    bytes.clear();
-    bytes.shrink_to_fit();
+
+    // The pages, one at a time (a PDF page is rendered when its turn comes).
+    stage = Stage::kDecode;
+    io::InputOptions in;
+    in.decode.max_pixels = opts_.max_pixels;
+    in.decode.max_bytes = 0;  // the body / download limit applies already
+    in.decode.reject_truncated_jpeg = true;
+    in.pdf.max_pixels = opts_.max_pixels;
+    in.pdf.max_pages = opts_.pdf_max_pages;
+    in.pdf.dpi = opts_.pdf_dpi;
+    in.allow_urls = false;
+    in.allow_local_paths = false;
+    io::InputStream pages = io::InputStream::from_memory(std::move(bytes), name, kind, in);
     bool visualize = req.visualize.value_or(opts_.visualize);
-    json results = json::array();
-    for (size_t i = 0; i < input.pages.size(); ++i) {
+    json results = json::array(), page_sizes = json::array();
+    bool is_pdf = false;
+    io::InputItem page;
+    while (true) {
       if (job.cancelled()) return fail_reply(504, "cancelled: the request timed out");
-      PageOutput page = ocr_(input.pages[i], req.params, visualize);
-      json item = {{"prunedResult", prune_result(page.res)}};
+      stage = Stage::kDecode;
+      if (!pages.next(page)) break;
+      if (!page.ok()) throw ppocr::Error(page.error, page.error_code);
+      is_pdf = page.page_index >= 0;
+      page_sizes.push_back({{"width", page.image.cols}, {"height", page.image.rows}});
+      stage = Stage::kOcr;
+      PageOutput out = ocr_(page.image, req.params, visualize);
+      json item = {{"prunedResult", prune_result(out.res)}};
       item["ocrImage"] = nullptr;
       item["docPreprocessingImage"] = nullptr;
       item["inputImage"] = nullptr;
       if (visualize) {
-        if (!page.ocr_image.empty()) item["ocrImage"] = encode_image(page.ocr_image);
-        if (!page.preprocessed_image.empty()) item["docPreprocessingImage"] = encode_image(page.preprocessed_image);
-        item["inputImage"] = encode_image(input.pages[i]);
+        if (!out.ocr_image.empty()) item["ocrImage"] = encode_image(out.ocr_image);
+        if (!out.preprocessed_image.empty()) item["docPreprocessingImage"] = encode_image(out.preprocessed_image);
+        item["inputImage"] = encode_image(page.image);
       }
       results.push_back(std::move(item));
-      input.pages[i].release();
+      page.image.release();
     }
-    json result = {{"ocrResults", std::move(results)}, {"dataInfo", std::move(input.data_info)}};
+    // PaddleX's dataInfo: the image's size, or the processed PDF pages' (numPages counts those processed).
+    json data_info;
+    if (is_pdf)
+      data_info = {{"numPages", page_sizes.size()}, {"pages", std::move(page_sizes)}, {"type", "pdf"}};
+    else
+      data_info = {{"width", page_sizes.at(0)["width"]}, {"height", page_sizes.at(0)["height"]}, {"type", "image"}};
+    json result = {{"ocrResults", std::move(results)}, {"dataInfo", std::move(data_info)}};
     return {200, success_body(log_id, std::move(result))};
   } catch (const HttpError& e) {
     return fail_reply(e.status(), e.what());
   } catch (const ppocr::Error& e) {
-    return fail_reply(500, std::string("OCR failed: ") + e.what());
+    HttpError h = to_http_error(e, stage);
+    return fail_reply(h.status(), h.what());
   } catch (const std::bad_alloc&) {
     return fail_reply(503, "out of memory while processing the request");
   } catch (const cv::Exception& e) {

@@ -1,6 +1,10 @@
 // The OCR service without the HTTP transport: takes a request body, answers a
 // status and PaddleX's JSON envelope. Validation happens on the caller's
 // thread; fetching, decoding, OCR and image encoding run on the worker pool.
+// The file behind a request goes through the io layer like any other input:
+// io::fetch_url for URLs, then io::InputStream (images, PDF pages one at a
+// time) with the limits below; io's ppocr::Errors become HTTP statuses by
+// their code (http_error.h).
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -11,7 +15,6 @@
 #include <string>
 
 #include "server/backend.h"
-#include "server/decode.h"
 #include "server/heap_trim.h"
 #include "server/worker_pool.h"
 
@@ -22,10 +25,10 @@ struct ServiceOptions {
   int queue_size = 16;           // jobs waiting beyond the busy workers; more -> 503
   double timeout_s = 60;         // per request, queueing included; 0 = none
   size_t max_body_bytes = 32u << 20;  // request body; also the cap for files fetched by URL
-  long max_pixels = 40'000'000;  // per image / rendered PDF page
+  long max_pixels = 40'000'000;  // per image / rendered PDF page (checked from headers before decoding); 0 = none
   int pdf_max_pages = 10;        // 0 = all pages
   double pdf_dpi = 144;          // PDF render resolution (PaddleX: zoom 2.0)
-  bool allow_local_urls = false;
+  bool allow_local_urls = false;  // file:// URLs and http(s) to loopback/private addresses
   bool visualize = true;         // default when the request's `visualize` is null/absent
   int max_output_img_side = 2000;  // returned images are shrunk to fit this box (0 = no limit)
   double fetch_timeout_s = 30;

@@ -302,7 +302,9 @@ TEST(ServeHttp, BadInputsGetClearJsonErrors) {
   }
   expect_error(s, ocr_body(base64_encode(huge)), 413, "20000x20000");
   // A PDF page that would render above the limit (14400 x 14400 pt at 2x).
-  expect_error(s, ocr_body(base64_encode(one_page_pdf(14400, 14400))), 413, "above the server's limit");
+  expect_error(s, ocr_body(base64_encode(one_page_pdf(14400, 14400))), 413, "28800x28800");
+  expect_error(s, ocr_body(base64_encode(one_page_pdf(14400, 14400))), 413, "exceeds the limit of 50000000");
+  expect_error(s, ocr_body(base64_encode(one_page_pdf(14400, 14400))), 413, "--max_pixels");
   // A 1x1 image is processed.
   std::vector<uchar> tiny;
   cv::imencode(".png", cv::Mat(1, 1, CV_8UC3, cv::Scalar(1, 2, 3)), tiny);

@@ -1,5 +1,6 @@
-// Unit tests of the service's parts: Base64, log ids, request validation, file
-// type sniffing, header probing, address classification, pruning, the pool.
+// Unit tests of the service's parts: Base64, log ids, request validation, the
+// ErrorCode -> HTTP status mapping, pruning, the pool. (File type sniffing,
+// header probing and address classification are io's: tests/io.)
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -12,11 +13,8 @@
 
 #include "common/shared.h"
 #include "server/base64.h"
-#include "server/fetch.h"
-#include "server/file_type.h"
 #include "server/heap_trim.h"
 #include "server/http_error.h"
-#include "server/image_probe.h"
 #include "server/log_id.h"
 #include "server/request.h"
 #include "server/service.h"
@@ -136,57 +134,31 @@ TEST(Request, RejectsMalformedAndMistypedBodiesWith422) {
   EXPECT_EQ(status_of(R"({"file":"x","textDetLimitSideLen":960.0})"), 0);  // integral float is an integer
 }
 
-TEST(FileType, FromUrlAndMagic) {
-  EXPECT_EQ(kind_from_url("http://h/a/b/doc.PDF?x=1#y"), FileKind::kPdf);
-  EXPECT_EQ(kind_from_url("https://h/img.jpeg"), FileKind::kImage);
-  EXPECT_EQ(kind_from_url("https://h/x.png?dl=a.pdf"), FileKind::kImage);
-  EXPECT_FALSE(kind_from_url("https://h/download"));
-  EXPECT_FALSE(kind_from_url("https://h.pdf"));
-  EXPECT_FALSE(kind_from_url("https://h/file.txt"));
-  EXPECT_EQ(kind_from_magic("%PDF-1.7\n..."), FileKind::kPdf);
-  EXPECT_EQ(kind_from_magic(std::string("\x89PNG\r\n\x1a\n\0\0", 10)), FileKind::kImage);
-  EXPECT_EQ(kind_from_magic("\xFF\xD8\xFF\xE0"), FileKind::kImage);
-  EXPECT_FALSE(kind_from_magic("hello world"));
-  EXPECT_FALSE(kind_from_magic(""));
-}
-
-TEST(ImageProbe, ReadsSizesOfEncodedImagesWithoutDecoding) {
-  cv::Mat img(37, 53, CV_8UC3, cv::Scalar(10, 200, 30));
-  for (const char* ext : {".png", ".jpg", ".bmp", ".tiff", ".webp", ".ppm"}) {
-    std::vector<uchar> buf;
-    ASSERT_TRUE(cv::imencode(ext, img, buf)) << ext;
-    auto size = probe_image_size(std::string(buf.begin(), buf.end()));
-    ASSERT_TRUE(size) << ext;
-    EXPECT_EQ(size->width, 53) << ext;
-    EXPECT_EQ(size->height, 37) << ext;
-  }
-  EXPECT_FALSE(probe_image_size("\xFF\xD8\xFF"));  // truncated JPEG: no SOF
-  EXPECT_FALSE(probe_image_size("GIF8"));
-}
-
-TEST(ImageProbe, ReadsARealJpeg) {
-  REQUIRE_SHARED("data/sroie/images/000.jpg");
-  std::string bytes = ppocr::test::shared_path("data/sroie/images/000.jpg");
-  std::ifstream f(bytes, std::ios::binary);
-  std::string data((std::istreambuf_iterator<char>(f)), {});
-  cv::Mat decoded = cv::imread(bytes, cv::IMREAD_COLOR);
-  auto size = probe_image_size(data);
-  ASSERT_TRUE(size);
-  EXPECT_EQ(size->width, decoded.cols);
-  EXPECT_EQ(size->height, decoded.rows);
-}
-
-TEST(Fetch, ClassifiesAddresses) {
-  for (const char* ip : {"127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254",
-                         "0.0.0.0", "100.64.0.1", "224.0.0.1", "::1", "::", "fe80::1", "fd00::1", "::ffff:127.0.0.1",
-                         "::ffff:10.0.0.1", "bogus"})
-    EXPECT_TRUE(is_non_public_ip(ip)) << ip;
-  for (const char* ip : {"8.8.8.8", "172.32.0.1", "1.1.1.1", "2001:4860:4860::8888", "::ffff:8.8.8.8"})
-    EXPECT_FALSE(is_non_public_ip(ip)) << ip;
-  EXPECT_TRUE(looks_like_url("http://x/y"));
-  EXPECT_TRUE(looks_like_url("file:///etc/passwd"));
-  EXPECT_FALSE(looks_like_url("iVBORw0KGgo="));
-  EXPECT_FALSE(looks_like_url("://x"));
+// io's errors become HTTP statuses by their code, with the governing server flag named.
+TEST(HttpStatus, ErrorCodesMapToStatuses) {
+  using ppocr::ErrorCode;
+  EXPECT_EQ(http_status(ErrorCode::kInvalidInput), 400);
+  EXPECT_EQ(http_status(ErrorCode::kFetchFailed), 400);
+  EXPECT_EQ(http_status(ErrorCode::kNotFound), 400);
+  EXPECT_EQ(http_status(ErrorCode::kUnsupported), 400);
+  EXPECT_EQ(http_status(ErrorCode::kForbidden), 403);
+  EXPECT_EQ(http_status(ErrorCode::kTooLarge), 413);
+  EXPECT_EQ(http_status(ErrorCode::kInvalidArgument), 422);
+  EXPECT_EQ(http_status(ErrorCode::kGeneric), 500);
+  auto h = to_http_error(ppocr::Error("x: refused", ErrorCode::kForbidden), Stage::kFetch);
+  EXPECT_EQ(h.status(), 403);
+  EXPECT_NE(std::string(h.what()).find("--allow_local_urls"), std::string::npos) << h.what();
+  h = to_http_error(ppocr::Error("x: too big", ErrorCode::kTooLarge), Stage::kFetch);
+  EXPECT_EQ(h.status(), 413);
+  EXPECT_NE(std::string(h.what()).find("--max_body_mb"), std::string::npos) << h.what();
+  h = to_http_error(ppocr::Error("x: too many pixels", ErrorCode::kTooLarge), Stage::kDecode);
+  EXPECT_NE(std::string(h.what()).find("--max_pixels"), std::string::npos) << h.what();
+  h = to_http_error(ppocr::Error("bad model", ErrorCode::kGeneric), Stage::kOcr);
+  EXPECT_EQ(h.status(), 500);
+  EXPECT_EQ(std::string(h.what()), "OCR failed: bad model");
+  h = to_http_error(ppocr::Error("x: corrupt", ErrorCode::kInvalidInput), Stage::kDecode);
+  EXPECT_EQ(h.status(), 400);
+  EXPECT_EQ(std::string(h.what()), "x: corrupt");
 }
 
 TEST(Prune, DropsInputPathAndPageIndexAtAnyDepth) {

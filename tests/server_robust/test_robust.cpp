@@ -15,7 +15,7 @@
 
 #include "common/shared.h"
 #include "server/base64.h"
-#include "server/image_probe.h"
+#include "io/image_decode.h"
 #include "server/pdf_samples.h"
 #include "server/request.h"
 #include "server/test_server.h"
@@ -93,14 +93,17 @@ TEST(ServeRobust, HeadersClaimingHugeOrZeroSizesAreRefused) {
     expect_handled(svc, ocr_body(base64_encode(bad)), "png " + std::to_string(w));
   }
   std::mt19937 rng(99);
-  for (int i = 0; i < 2000; ++i) {  // the probe on random headers of every known signature
-    std::string h;
-    static const char* sigs[] = {"\x89PNG\r\n\x1a\n", "\xFF\xD8\xFF", "BM", "GIF89a", "RIFF\0\0\0\0WEBPVP8X", "II*", "P6"};
-    h = sigs[i % 7];
-    if (i % 7 == 5) h.push_back('\0');
+  static const std::string sigs[] = {std::string("\x89PNG\r\n\x1a\n", 8), "\xFF\xD8\xFF", "BM", "GIF89a",
+                                     std::string("RIFF\0\0\0\0WEBPVP8X", 16), std::string("RIFF\0\0\0\0WEBPVP8L", 16),
+                                     std::string("RIFF\0\0\0\0WEBPVP8 ", 16), std::string("II*\0", 4),
+                                     std::string("MM\0*", 4), "P6", "P2 # c\n"};
+  const size_t n_sigs = sizeof sigs / sizeof sigs[0];
+  for (int i = 0; i < 3000; ++i) {  // io's probe on random headers of every known signature
+    std::string h = sigs[i % n_sigs];
     size_t n = rng() % 64;
     for (size_t k = 0; k < n; ++k) h.push_back(char(rng()));
-    (void)ppocr::server::probe_image_size(h);
+    ppocr::io::ImageSize size;
+    (void)ppocr::io::probe_image_size(h.data(), h.size(), size);
   }
 }
 
