@@ -23,6 +23,9 @@ namespace ppocr {
 struct ModuleOptions {
   int cpu_threads = 8;
   bool enable_mkldnn = true;  // false = reference kernels
+  // oneDNN primitives kept per model, in input shapes (Paddle's
+  // mkldnn_cache_capacity; 0 = no bound); unset = 1024 primitives.
+  std::optional<int> mkldnn_cache_capacity;
 };
 
 // ---- text detection (DB) ----

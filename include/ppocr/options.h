@@ -48,16 +48,24 @@ struct OCROptions : OCRParams {
   std::optional<int> text_det_max_side_limit;  // PaddleX's max_side_limit, default 4000
 
   std::optional<std::string> lang;         // default "ch"
-  std::optional<std::string> ocr_version;  // "PP-OCRv5" (default) | "PP-OCRv4" | "PP-OCRv3"
+  std::optional<std::string> ocr_version;  // "PP-OCRv6" | "PP-OCRv5" | "PP-OCRv4" | "PP-OCRv3" (see docs/models.md)
 
   std::optional<std::string> device;       // "cpu" only; other devices are an Error
   std::optional<int> cpu_threads;          // default 8 (PaddleOCR's)
   std::optional<bool> enable_mkldnn;       // default true; false = reference C++ kernels
-  std::optional<int> mkldnn_cache_capacity;  // accepted (PaddleOCR's); our primitive cache bounds itself
-  std::optional<std::string> precision;    // "fp32" (default) | "fp16" (accepted, computes in fp32)
+  // Input shapes whose oneDNN primitives each model keeps (Paddle's meaning; 0 = no bound);
+  // unset = ppocr's own bound (1024 primitives per model).
+  std::optional<int> mkldnn_cache_capacity;
+  std::optional<std::string> precision;    // "fp32" (default) | "fp16" (TensorRT's; computes in fp32)
   std::optional<bool> enable_hpi;          // only false
   std::optional<bool> use_tensorrt;        // only false
   std::optional<int> min_subgraph_size;    // accepted (a TensorRT setting); no effect
+  std::optional<bool> enable_cinn;         // accepted (Paddle's CINN compiler); no effect
+  // PaddleOCR 3.5+'s inference engine (paddle, paddle_static, paddle_dynamic,
+  // onnxruntime, transformers) and its settings: accepted; every model runs on
+  // ppocr's own engine, and a note says so.
+  std::optional<std::string> engine;
+  std::optional<std::string> engine_config;
 
   // Inputs: path inputs (files, folders, PDFs, URLs) are read by the pipeline.
   std::optional<double> pdf_dpi;            // PDF render resolution, default 144 (PaddleX's zoom 2)

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
 #include "engine/executor.h"
 #include "engine/passes/passes.h"
@@ -11,6 +12,15 @@ namespace ppocr::engine {
 static uint64_t now_ms() {
   using namespace std::chrono;
   return static_cast<uint64_t>(duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count()) + 1;
+}
+
+size_t cache_shapes_capacity(const Graph& g, int shapes) {
+  if (shapes <= 0) return std::numeric_limits<size_t>::max();
+  size_t nodes = 0;
+  for (const Node& n : g.nodes)
+    nodes += n.op == "Conv" || n.op == "ConvTranspose" || n.op == "MatMul" || n.op == "Gemm" || n.op == "MaxPool" ||
+             n.op == "AveragePool";
+  return std::max<size_t>(1, nodes * (size_t(shapes) + 2));
 }
 
 std::shared_ptr<Model> Model::from_graph(Graph g, const ModelOptions& opts, const std::string& format) {
@@ -24,7 +34,8 @@ std::shared_ptr<Model> Model::from_graph(Graph g, const ModelOptions& opts, cons
   m->graph_ = std::move(g);
   m->format_ = format;
   m->opts_ = opts;
-  m->cache_ = std::make_unique<PrimitiveCache>(opts.cache_capacity);
+  if (opts.cache_shapes >= 0) m->opts_.cache_capacity = cache_shapes_capacity(m->graph_, opts.cache_shapes);
+  m->cache_ = std::make_unique<PrimitiveCache>(m->opts_.cache_capacity);
   return m;
 }
 

@@ -18,6 +18,10 @@ struct ModelOptions {
   bool fast_kernels = true;     // false: plain C++ reference kernels only (--enable_mkldnn False)
   bool optimize = true;         // graph passes (folding, fusion)
   size_t cache_capacity = 1024;  // oneDNN primitive cache entries (per model)
+  // Paddle's mkldnn_cache_capacity, counted in input shapes: when >= 0 it
+  // replaces cache_capacity with room for that many shapes' primitives
+  // (cache_shapes_capacity(); 0 = no bound). < 0: cache_capacity as set.
+  int cache_shapes = -1;
   // When a run ends, cached intermediate buffers that no run of this model has used
   // for pool_keep_ms milliseconds are given back to the system (< 0: kept, up to
   // the pools' cap of 256 MB each).
@@ -27,6 +31,12 @@ struct ModelOptions {
 struct RunStats {
   double ms = 0;
 };
+
+// The primitive cache capacity for `shapes` input shapes of graph g: each node
+// whose fast kernel caches oneDNN objects (Conv, ConvTranspose, MatMul, Gemm,
+// pooling) may hold its packed weights, a primitive per shape and a chunked
+// one, so shapes + 2 entries per such node (at least 1). 0 shapes = no bound.
+size_t cache_shapes_capacity(const Graph& g, int shapes);
 
 class Model {
  public:

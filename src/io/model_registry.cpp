@@ -21,12 +21,12 @@ namespace fs = std::filesystem;
 
 namespace ppocr::io {
 
-const char* const kSupportedOcrVersions[3] = {"PP-OCRv3", "PP-OCRv4", "PP-OCRv5"};
+const char* const kSupportedOcrVersions[4] = {"PP-OCRv3", "PP-OCRv4", "PP-OCRv5", "PP-OCRv6"};
 const char* const kDefaultDocOrientationModel = "PP-LCNet_x1_0_doc_ori";
 const char* const kDefaultDocUnwarpingModel = "UVDoc";
 const char* const kDefaultTextlineOrientationModel = "PP-LCNet_x1_0_textline_ori";
-const char* const kPaddleOcrDefaultDet = "PP-OCRv5_mobile_det";
-const char* const kPaddleOcrDefaultRec = "PP-OCRv5_mobile_rec";
+const char* const kPaddleOcrDefaultDet = "PP-OCRv6_medium_det";
+const char* const kPaddleOcrDefaultRec = "PP-OCRv6_medium_rec";
 const char* const kOfficialModelBase =
     "https://paddle-model-ecology.bj.bcebos.com/paddlex/official_inference_model/paddle3.0.0";
 
@@ -53,22 +53,38 @@ bool in(const std::string& s, std::initializer_list<const char*> list) {
 
 }  // namespace
 
+bool is_ppocrv6_lang(const std::string& lang, const std::string& tier) {
+  // PaddleOCR 3.7: one model per tier for Chinese (simplified and traditional), English, Japanese and the
+  // Latin-script languages but "pi" (Pali); tiny has no Japanese.
+  if (in(lang, {"ch", "chinese_cht", "en"})) return true;
+  if (lang == "japan") return tier != "tiny";
+  return lang != "pi" && in(lang, LATIN_LANGS);
+}
+
 std::optional<OcrModelNames> ocr_model_names(const std::string& lang_in, const std::string& version_in) {
   if (!version_in.empty()) {
     bool ok = false;
     for (const char* v : kSupportedOcrVersions) ok |= version_in == v;
-    PPOCR_CHECK(ok, "invalid OCR version: ", version_in, "; supported values are PP-OCRv3, PP-OCRv4, PP-OCRv5");
+    PPOCR_CHECK(ok, "invalid OCR version: ", version_in,
+                "; supported values are PP-OCRv3, PP-OCRv4, PP-OCRv5, PP-OCRv6");
   }
   std::string lang = lang_in.empty() ? "ch" : lang_in;
   std::string version = version_in;
-  if (version.empty()) {
-    if (in(lang, {"ch", "chinese_cht", "en", "japan", "korean", "th", "el", "te", "ta"}) || in(lang, LATIN_LANGS) ||
-        in(lang, ESLAV_LANGS) || in(lang, ARABIC_LANGS) || in(lang, CYRILLIC_LANGS) || in(lang, DEVANAGARI_LANGS))
+  if (version.empty()) {  // PaddleOCR 3.7: PP-OCRv6 where it covers the language, else PP-OCRv5, else v3
+    if (is_ppocrv6_lang(lang, "medium"))
+      version = "PP-OCRv6";
+    else if (in(lang, {"ch", "chinese_cht", "en", "japan", "korean", "th", "el", "te", "ta"}) ||
+             in(lang, LATIN_LANGS) || in(lang, ESLAV_LANGS) || in(lang, ARABIC_LANGS) ||
+             in(lang, CYRILLIC_LANGS) || in(lang, DEVANAGARI_LANGS))
       version = "PP-OCRv5";
     else if (in(lang, SPECIFIC_LANGS))
       version = "PP-OCRv3";
     else
       return std::nullopt;
+  }
+  if (version == "PP-OCRv6") {
+    if (!is_ppocrv6_lang(lang, "medium")) return std::nullopt;
+    return OcrModelNames{"PP-OCRv6_medium_det", "PP-OCRv6_medium_rec"};
   }
   if (version == "PP-OCRv5") {
     std::string rec, rec_lang;
@@ -104,6 +120,9 @@ const std::vector<RegistryEntry>& registry() {
   // Official PaddleX model names (downloadable as <base>/<name>_infer.tar).
   // PaddleX publishes no archive checksums; sha256 is filled where known.
   static const std::vector<RegistryEntry> r = {
+      {"PP-OCRv6_medium_det", "det", ""},        {"PP-OCRv6_small_det", "det", ""},
+      {"PP-OCRv6_tiny_det", "det", ""},          {"PP-OCRv6_medium_rec", "rec", ""},
+      {"PP-OCRv6_small_rec", "rec", ""},         {"PP-OCRv6_tiny_rec", "rec", ""},
       {"PP-OCRv5_server_det", "det", ""},        {"PP-OCRv5_mobile_det", "det", ""},
       {"PP-OCRv4_server_det", "det", ""},        {"PP-OCRv4_mobile_det", "det", ""},
       {"PP-OCRv3_server_det", "det", ""},        {"PP-OCRv3_mobile_det", "det", ""},
@@ -143,15 +162,31 @@ bool is_valid_model_name(const std::string& name) {
 
 std::string model_cache_root() {
   if (const char* h = std::getenv("PPOCR_HOME"); h && *h) return h;
+  // PaddleX's own variable: its models live in $PADDLE_PDX_CACHE_HOME/official_models.
+  if (const char* p = std::getenv("PADDLE_PDX_CACHE_HOME"); p && *p)
+    return (fs::path(p) / "official_models").string();
   const char* home = std::getenv("HOME");
-  PPOCR_CHECK(home && *home, "cannot locate the model cache: neither PPOCR_HOME nor HOME is set");
+  PPOCR_CHECK(home && *home, "cannot locate the model cache: none of PPOCR_HOME, PADDLE_PDX_CACHE_HOME, HOME is set");
   return (fs::path(home) / ".paddlex" / "official_models").string();
 }
 
-std::string model_source_base() {
-  if (const char* s = std::getenv("PPOCR_MODEL_SOURCE"); s && *s) return s;
-  return kOfficialModelBase;
+ModelSource model_source() {
+  if (const char* s = std::getenv("PPOCR_MODEL_SOURCE"); s && *s) return {s, ""};
+  const char* p = std::getenv("PADDLE_PDX_MODEL_SOURCE");
+  if (!p || !*p) return {kOfficialModelBase, ""};
+  std::string v = p;
+  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  if (v == "bos") return {kOfficialModelBase, ""};  // PaddleX's BOS host: the archives we download
+  if (v == "huggingface" || v == "modelscope" || v == "aistudio")
+    return {kOfficialModelBase, std::string("PADDLE_PDX_MODEL_SOURCE=") + p +
+                                    ": ppocr downloads PaddleX's model archives from its BOS host only (" +
+                                    kOfficialModelBase + "); set PPOCR_MODEL_SOURCE to use another location"};
+  return {kOfficialModelBase, std::string("PADDLE_PDX_MODEL_SOURCE=") + p +
+                                  " is not one of PaddleX's sources (huggingface, modelscope, aistudio, bos); "
+                                  "using BOS (set PPOCR_MODEL_SOURCE for a URL of your own)"};
 }
+
+std::string model_source_base() { return model_source().base; }
 
 std::string cached_model_path(const std::string& name, const std::string& root) {
   PPOCR_CHECK(is_valid_model_name(name), "invalid model name: \"", name, "\"");
@@ -203,7 +238,8 @@ fs::path model_root_in(const fs::path& x) {
 std::string download_model(const std::string& name, const DownloadOptions& opts) {
   PPOCR_CHECK(is_valid_model_name(name), "invalid model name: \"", name, "\"");
   std::string root = opts.cache_root.empty() ? model_cache_root() : opts.cache_root;
-  std::string base = opts.base_url.empty() ? model_source_base() : opts.base_url;
+  ModelSource source = opts.base_url.empty() ? model_source() : ModelSource{opts.base_url, ""};
+  std::string base = source.base;
   while (!base.empty() && base.back() == '/') base.pop_back();
   std::string url = base + "/" + name + "_infer.tar";
   fs::path final_dir = fs::path(root) / name;
@@ -215,6 +251,7 @@ std::string download_model(const std::string& name, const DownloadOptions& opts)
   fs::create_directories(tmp.path / "x", ec);
   PPOCR_CHECK(!ec, tmp.path.string(), ": cannot create a temporary directory: ", ec.message());
   fs::path archive = tmp.path / "archive.tar";
+  if (opts.log && !source.note.empty()) opts.log(source.note);
   if (opts.log) opts.log("downloading model " + name + " from " + url);
   Sha256 hash;
   {
@@ -280,7 +317,7 @@ std::string resolve_model(const std::string& name, const DownloadOptions& opts) 
     return download_model(name, opts);
   } catch (const Error& e) {
     fail(e.what(), "\n  The model cache is ", root,
-         " (set PPOCR_HOME to change it). Without network access, put a model directory at ", dir,
+         " (set PPOCR_HOME or PADDLE_PDX_CACHE_HOME to change it). Without network access, put a model directory at ", dir,
          " (scripts/install_models.sh registers the shared models), or pass a model directory with --*_model_dir.");
   }
 }

@@ -1,8 +1,9 @@
 // Official model names, the local model cache and downloads.
 //
-// Names follow PaddleOCR 3.x: `lang` + `ocr_version` pick the detection and
+// Names follow PaddleOCR 3.7: `lang` + `ocr_version` pick the detection and
 // recognition models as paddleocr/_pipelines/ocr.py does. A name resolves to
 // a directory in the cache: $PPOCR_HOME/<name> when PPOCR_HOME is set, else
+// $PADDLE_PDX_CACHE_HOME/official_models/<name> (PaddleX's variable), else
 // ~/.paddlex/official_models/<name> (PaddleX's own cache, so models it
 // downloaded are found). Missing models are downloaded from
 // <base>/<name>_infer.tar, base = $PPOCR_MODEL_SOURCE or PaddleX's official
@@ -21,18 +22,23 @@ struct OcrModelNames {
   std::string det, rec;
 };
 
-// PaddleOCR 3.x's choice for lang/ocr_version (either may be empty = None).
+// PaddleOCR 3.7's choice for lang/ocr_version (either may be empty = None):
+// PP-OCRv6_medium for the languages PP-OCRv6 covers, else PP-OCRv5, else v3.
 // Error for an unsupported ocr_version; nullopt when no model exists for the
 // combination (PaddleOCR raises "No models are available ...").
 std::optional<OcrModelNames> ocr_model_names(const std::string& lang, const std::string& ocr_version);
-extern const char* const kSupportedOcrVersions[3];
+extern const char* const kSupportedOcrVersions[4];
+// Whether the PP-OCRv6 tier ("tiny", "small", "medium") reads `lang`: ch,
+// chinese_cht, en, japan (not tiny) and the Latin-script languages but pi.
+bool is_ppocrv6_lang(const std::string& lang, const std::string& tier);
 
 // The other modules' default model names (PaddleX OCR pipeline config).
 extern const char* const kDefaultDocOrientationModel;  // PP-LCNet_x1_0_doc_ori
 extern const char* const kDefaultDocUnwarpingModel;    // UVDoc
 extern const char* const kDefaultTextlineOrientationModel;  // PP-LCNet_x1_0_textline_ori
-extern const char* const kPaddleOcrDefaultDet;  // PP-OCRv5_server_det
-extern const char* const kPaddleOcrDefaultRec;  // PP-OCRv5_server_rec
+// The pipeline's default without lang/ocr_version (PaddleOCR 3.7's OCR.yaml).
+extern const char* const kPaddleOcrDefaultDet;  // PP-OCRv6_medium_det
+extern const char* const kPaddleOcrDefaultRec;  // PP-OCRv6_medium_rec
 
 // Known official models and the SHA-256 of their archive when we know it ("" = unknown).
 struct RegistryEntry {
@@ -43,10 +49,20 @@ struct RegistryEntry {
 const std::vector<RegistryEntry>& registry();
 const RegistryEntry* find_registry_entry(const std::string& name);
 
-// Cache root: $PPOCR_HOME, else $HOME/.paddlex/official_models.
+// Cache root: $PPOCR_HOME, else $PADDLE_PDX_CACHE_HOME/official_models, else
+// $HOME/.paddlex/official_models.
 std::string model_cache_root();
-// Download base URL: $PPOCR_MODEL_SOURCE, else PaddleX's official location.
-std::string model_source_base();
+// Download base URL: $PPOCR_MODEL_SOURCE, else PaddleX's official (BOS)
+// location. PaddleX's PADDLE_PDX_MODEL_SOURCE is read after ours: "bos" is
+// that location; huggingface/modelscope/aistudio serve file-by-file
+// repositories, which ppocr does not fetch: they keep BOS, with a note
+// (logged when a download starts) saying so, as does an unknown value.
+struct ModelSource {
+  std::string base;
+  std::string note;  // "" when the environment is followed as it is
+};
+ModelSource model_source();
+std::string model_source_base();  // model_source().base
 extern const char* const kOfficialModelBase;
 
 // <root>/<name>, whether or not it exists.

@@ -136,31 +136,65 @@ TEST(Tar, LinksAreNeverCreated) {
 }
 
 TEST(Registry, PaddleOcrNameTable) {
+  // PaddleOCR 3.7: PP-OCRv6_medium where PP-OCRv6 reads the language (no lang = ch).
   auto n = ocr_model_names("", "");
   ASSERT_TRUE(n);
-  EXPECT_EQ(n->det, "PP-OCRv5_server_det");
-  EXPECT_EQ(n->rec, "PP-OCRv5_server_rec");
-  EXPECT_EQ(ocr_model_names("en", "")->rec, "en_PP-OCRv5_mobile_rec");
-  EXPECT_EQ(ocr_model_names("fr", "")->rec, "latin_PP-OCRv5_mobile_rec");
+  EXPECT_EQ(n->det, "PP-OCRv6_medium_det");
+  EXPECT_EQ(n->rec, "PP-OCRv6_medium_rec");
+  for (const char* lang : {"ch", "chinese_cht", "en", "japan", "fr", "german", "pt", "az", "ku", "vi", "rs_latin"}) {
+    ASSERT_TRUE(ocr_model_names(lang, "")) << lang;
+    EXPECT_EQ(ocr_model_names(lang, "")->rec, "PP-OCRv6_medium_rec") << lang;
+    EXPECT_EQ(ocr_model_names(lang, "PP-OCRv6")->det, "PP-OCRv6_medium_det") << lang;
+  }
+  // Pali is the Latin-script language PP-OCRv6 leaves out: PP-OCRv5's Latin model.
+  EXPECT_EQ(ocr_model_names("pi", "")->rec, "latin_PP-OCRv5_mobile_rec");
+  EXPECT_FALSE(ocr_model_names("pi", "PP-OCRv6"));
+  // Other scripts keep PP-OCRv5 (or v3); PP-OCRv6 has no model for them.
   EXPECT_EQ(ocr_model_names("ru", "")->rec, "eslav_PP-OCRv5_mobile_rec");
+  EXPECT_EQ(ocr_model_names("ru", "")->det, "PP-OCRv5_server_det");
   EXPECT_EQ(ocr_model_names("bg", "")->rec, "cyrillic_PP-OCRv5_mobile_rec");
   EXPECT_EQ(ocr_model_names("hi", "")->rec, "devanagari_PP-OCRv5_mobile_rec");
+  EXPECT_EQ(ocr_model_names("ar", "")->rec, "arabic_PP-OCRv5_mobile_rec");
   EXPECT_EQ(ocr_model_names("korean", "")->rec, "korean_PP-OCRv5_mobile_rec");
+  EXPECT_EQ(ocr_model_names("th", "")->rec, "th_PP-OCRv5_mobile_rec");
+  EXPECT_FALSE(ocr_model_names("korean", "PP-OCRv6"));
+  EXPECT_FALSE(ocr_model_names("ru", "PP-OCRv6"));
   EXPECT_EQ(ocr_model_names("ka", "")->det, "PP-OCRv3_mobile_det");
   EXPECT_EQ(ocr_model_names("ka", "")->rec, "ka_PP-OCRv3_mobile_rec");
+  // Earlier generations on request, as in PaddleOCR 3.x.
+  EXPECT_EQ(ocr_model_names("ch", "PP-OCRv5")->det, "PP-OCRv5_server_det");
+  EXPECT_EQ(ocr_model_names("ch", "PP-OCRv5")->rec, "PP-OCRv5_server_rec");
+  EXPECT_EQ(ocr_model_names("en", "PP-OCRv5")->rec, "en_PP-OCRv5_mobile_rec");
+  EXPECT_EQ(ocr_model_names("fr", "PP-OCRv5")->rec, "latin_PP-OCRv5_mobile_rec");
   EXPECT_EQ(ocr_model_names("ch", "PP-OCRv4")->det, "PP-OCRv4_mobile_det");
+  EXPECT_EQ(ocr_model_names("ch", "PP-OCRv4")->rec, "PP-OCRv4_mobile_rec");
   EXPECT_EQ(ocr_model_names("en", "PP-OCRv4")->rec, "en_PP-OCRv4_mobile_rec");
   EXPECT_FALSE(ocr_model_names("fr", "PP-OCRv4"));
   EXPECT_EQ(ocr_model_names("ch", "PP-OCRv3")->rec, "PP-OCRv3_mobile_rec");
   EXPECT_EQ(ocr_model_names("de", "PP-OCRv3")->rec, "latin_PP-OCRv3_mobile_rec");
   EXPECT_FALSE(ocr_model_names("xx", ""));
   EXPECT_THROW(ocr_model_names("ch", "PP-OCRv9"), Error);
+  // The tiers: tiny reads no Japanese; the defaults are the medium pair; all six names are known.
+  EXPECT_TRUE(is_ppocrv6_lang("japan", "small"));
+  EXPECT_FALSE(is_ppocrv6_lang("japan", "tiny"));
+  EXPECT_TRUE(is_ppocrv6_lang("en", "tiny"));
+  EXPECT_STREQ(kPaddleOcrDefaultDet, "PP-OCRv6_medium_det");
+  EXPECT_STREQ(kPaddleOcrDefaultRec, "PP-OCRv6_medium_rec");
+  for (const char* tier : {"tiny", "small", "medium"})
+    for (const char* role : {"det", "rec"}) {
+      const RegistryEntry* e = find_registry_entry(std::string("PP-OCRv6_") + tier + "_" + role);
+      ASSERT_TRUE(e) << tier << role;
+      EXPECT_STREQ(e->role, role);
+    }
 }
 
 TEST(Registry, CacheRootAndNames) {
   setenv("PPOCR_HOME", "/tmp/ppocr-home-test", 1);
-  EXPECT_EQ(model_cache_root(), "/tmp/ppocr-home-test");
+  setenv("PADDLE_PDX_CACHE_HOME", "/tmp/pdx-home", 1);
+  EXPECT_EQ(model_cache_root(), "/tmp/ppocr-home-test");  // ours wins
   unsetenv("PPOCR_HOME");
+  EXPECT_EQ(model_cache_root(), "/tmp/pdx-home/official_models");  // PaddleX's layout under its variable
+  unsetenv("PADDLE_PDX_CACHE_HOME");
   setenv("HOME", "/home/someone", 1);
   EXPECT_EQ(model_cache_root(), "/home/someone/.paddlex/official_models");
   EXPECT_FALSE(is_valid_model_name("../etc"));
@@ -247,4 +281,46 @@ TEST_F(Download, EnvironmentOverrideOfSource) {
   o.cache_root = cache;
   EXPECT_EQ(resolve_model("Tiny_det", o), cache + "/Tiny_det");
   unsetenv("PPOCR_MODEL_SOURCE");
+}
+
+TEST(Registry, PaddlexModelSourceVariable) {
+  unsetenv("PPOCR_MODEL_SOURCE");
+  unsetenv("PADDLE_PDX_MODEL_SOURCE");
+  EXPECT_EQ(model_source().base, kOfficialModelBase);
+  EXPECT_EQ(model_source().note, "");
+  setenv("PADDLE_PDX_MODEL_SOURCE", "BOS", 1);  // PaddleX's value, any case: its BOS host, our default
+  EXPECT_EQ(model_source().base, kOfficialModelBase);
+  EXPECT_EQ(model_source().note, "");
+  for (const char* hub : {"huggingface", "modelscope", "aistudio", "somewhere"}) {
+    setenv("PADDLE_PDX_MODEL_SOURCE", hub, 1);  // not fetched by ppocr: BOS, and a note says so
+    EXPECT_EQ(model_source().base, kOfficialModelBase) << hub;
+    EXPECT_NE(model_source().note.find(std::string("PADDLE_PDX_MODEL_SOURCE=") + hub), std::string::npos) << hub;
+  }
+  setenv("PPOCR_MODEL_SOURCE", "http://mirror.example/models", 1);  // ours wins, silently
+  EXPECT_EQ(model_source().base, "http://mirror.example/models");
+  EXPECT_EQ(model_source().note, "");
+  EXPECT_EQ(model_source_base(), "http://mirror.example/models");
+  unsetenv("PPOCR_MODEL_SOURCE");
+  unsetenv("PADDLE_PDX_MODEL_SOURCE");
+}
+
+TEST_F(Download, PaddlexCacheHomeAndSourceNote) {
+  // Downloads land in $PADDLE_PDX_CACHE_HOME/official_models; a PaddleX source we do not fetch is noted once.
+  std::string pdx = ppocr::test::temp_dir("pdx");
+  setenv("PADDLE_PDX_CACHE_HOME", pdx.c_str(), 1);
+  setenv("PADDLE_PDX_MODEL_SOURCE", "huggingface", 1);
+  unsetenv("PPOCR_HOME");
+  DownloadOptions o;
+  o.base_url = srv.url("/models");
+  std::vector<std::string> said;
+  o.log = [&](const std::string& m) { said.push_back(m); };
+  EXPECT_EQ(resolve_model("Tiny_det", o), pdx + "/official_models/Tiny_det");
+  // An explicit base URL is the caller's own choice: no note about the environment.
+  for (const auto& m : said) EXPECT_EQ(m.find("PADDLE_PDX_MODEL_SOURCE"), std::string::npos) << m;
+  setenv("PPOCR_MODEL_SOURCE", srv.url("/models").c_str(), 1);
+  EXPECT_EQ(model_source().note, "");
+  unsetenv("PPOCR_MODEL_SOURCE");
+  EXPECT_NE(model_source().note.find("BOS"), std::string::npos);
+  unsetenv("PADDLE_PDX_CACHE_HOME");
+  unsetenv("PADDLE_PDX_MODEL_SOURCE");
 }

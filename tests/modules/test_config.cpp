@@ -144,10 +144,11 @@ TEST(Orientation, RotateUprightUndoesRotation) {
 
 TEST(DefaultModels, FollowLangAndVersion) {
   auto d = default_model_names(std::nullopt, std::nullopt);
-  EXPECT_EQ(d.text_detection, "PP-OCRv5_server_det");
-  EXPECT_EQ(d.text_recognition, "PP-OCRv5_server_rec");
-  EXPECT_EQ(default_model_names(std::string("fr"), std::nullopt).text_recognition, "latin_PP-OCRv5_mobile_rec");
-  EXPECT_EQ(default_model_names(std::string("en"), std::nullopt).text_recognition, "en_PP-OCRv5_mobile_rec");
+  EXPECT_EQ(d.text_detection, "PP-OCRv6_medium_det");  // PaddleOCR 3.7
+  EXPECT_EQ(d.text_recognition, "PP-OCRv6_medium_rec");
+  EXPECT_EQ(default_model_names(std::string("fr"), std::nullopt).text_recognition, "PP-OCRv6_medium_rec");
+  EXPECT_EQ(default_model_names(std::string("ru"), std::nullopt).text_recognition, "eslav_PP-OCRv5_mobile_rec");
+  EXPECT_EQ(default_model_names(std::string("en"), std::string("PP-OCRv5")).text_recognition, "en_PP-OCRv5_mobile_rec");
   EXPECT_EQ(default_model_names(std::string("ka"), std::nullopt).text_detection, "PP-OCRv3_mobile_det");
   EXPECT_EQ(default_model_names(std::string("en"), std::string("PP-OCRv4")).text_recognition, "en_PP-OCRv4_mobile_rec");
   EXPECT_EQ(default_model_names(std::string("japan"), std::string("PP-OCRv3")).text_recognition,

@@ -11,6 +11,7 @@ Runner::Runner(const std::string& model_dir, const ModuleOptions& opts) : dir_(m
   // Pipelines see many input shapes (detector image sizes, recogniser widths): keep more primitives than
   // the engine's default so they are not re-created per image (docs/performance.md, "Pipeline").
   mo.cache_capacity = 1024;
+  if (opts.mkldnn_cache_capacity) mo.cache_shapes = std::max(0, *opts.mkldnn_cache_capacity);
   model_ = formats::load_model(model_dir, mo);
   PPOCR_CHECK(model_->graph().inputs.size() >= 1, "model ", model_dir, " has no inputs");
   PPOCR_CHECK(!model_->graph().outputs.empty(), "model ", model_dir, " has no outputs");

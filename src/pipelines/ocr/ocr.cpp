@@ -72,6 +72,7 @@ OCR::OCR(const OCROptions& o) : impl_(std::make_unique<Impl>()) {
   ModuleOptions mo;
   mo.cpu_threads = *e.cpu_threads;
   mo.enable_mkldnn = *e.enable_mkldnn;
+  mo.mkldnn_cache_capacity = e.mkldnn_cache_capacity;
 
   impl_->use_doc_preprocessor = *e.use_doc_orientation_classify || *e.use_doc_unwarping;
   if (*e.use_doc_orientation_classify) {

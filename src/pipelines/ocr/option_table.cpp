@@ -42,7 +42,7 @@ std::vector<Spec> make_table() {
        kCliRuntime, -1e300, 1e300, false, {"min", "max"}, "SubModules.TextDetection.limit_type", "textDetLimitType",
        {"det_limit_type"}});
   add({"text_det_max_side_limit", &O::text_det_max_side_limit, kDet,
-       "Upper bound of the detector input's long side", "4000", 0, 1, 100000, false, {},
+       "Upper bound of the detector input's long side", "4000", kCli, 1, 100000, false, {},
        "SubModules.TextDetection.max_side_limit"});
   add({"text_det_thresh", &O::text_det_thresh, kDet, "Pixel threshold of the text probability map",
        "inference.yml, else 0.3", kCliRuntime, 0, 1, false, {}, "SubModules.TextDetection.thresh", "textDetThresh",
@@ -68,9 +68,14 @@ std::vector<Spec> make_table() {
        "Text lines per orientation-classifier run", "6", kCli, 1, 1024, false, {},
        "SubModules.TextLineOrientation.batch_size", nullptr, {"cls_batch_num"}});
   // ---- models ----
-  add({"lang", &O::lang, kModels, "Language of the recognizer (ch, en, japan, korean, latin, ...)", "ch"});
-  add({"ocr_version", &O::ocr_version, kModels, "Model generation picked by lang", "PP-OCRv5", kCli, -1e300, 1e300,
-       false, {"PP-OCRv3", "PP-OCRv4", "PP-OCRv5"}});
+  add({"lang", &O::lang, kModels,
+       "Language of the text: picks the models with ocr_version (ch, chinese_cht, en, japan, korean, fr, de, ru, "
+       "ar, hi, ...)",
+       "ch"});
+  add({"ocr_version", &O::ocr_version, kModels,
+       "Model generation picked by lang: PP-OCRv6 (medium) for Chinese, English, Japanese and Latin-script "
+       "languages, PP-OCRv5 for the other scripts",
+       "by lang (PP-OCRv6 for ch)", kCli, -1e300, 1e300, false, {"PP-OCRv3", "PP-OCRv4", "PP-OCRv5", "PP-OCRv6"}});
   struct M {
     const char *stage, *what, *yaml, *default_name;
     std::optional<std::string> O::*name;
@@ -83,12 +88,12 @@ std::vector<Spec> make_table() {
       {"doc_unwarping", "unwarping", "SubPipelines.DocPreprocessor.SubModules.DocUnwarping", "UVDoc",
        &O::doc_unwarping_model_name, &O::doc_unwarping_model_dir, nullptr},
       {"text_detection", "text detection", "SubModules.TextDetection",
-       "by lang/ocr_version, else the cache (docs/models.md)", &O::text_detection_model_name,
+       "by lang/ocr_version, else PP-OCRv6_medium_det, else the cache (docs/models.md)", &O::text_detection_model_name,
        &O::text_detection_model_dir, "det_model_dir"},
       {"textline_orientation", "text-line orientation", "SubModules.TextLineOrientation",
        "PP-LCNet_x1_0_textline_ori", &O::textline_orientation_model_name, &O::textline_orientation_model_dir, "cls_model_dir"},
       {"text_recognition", "text recognition", "SubModules.TextRecognition",
-       "by lang/ocr_version, else the cache (docs/models.md)", &O::text_recognition_model_name,
+       "by lang/ocr_version, else PP-OCRv6_medium_rec, else the cache (docs/models.md)", &O::text_recognition_model_name,
        &O::text_recognition_model_dir, "rec_model_dir"},
   };
   // The strings must outlive the table: kept in a static store.
@@ -113,13 +118,27 @@ std::vector<Spec> make_table() {
   add({"enable_mkldnn", &O::enable_mkldnn, kRun, "True: oneDNN kernels; False: the plain C++ reference kernels",
        "True"});
   add({"mkldnn_cache_capacity", &O::mkldnn_cache_capacity, kRun,
-       "Accepted for PaddleOCR compatibility; ppocr's primitive cache bounds itself", "10", kCli, 0, 1e9});
-  add({"precision", &O::precision, kRun, "fp32; fp16 is accepted and computed in fp32", "fp32", kCli, -1e300, 1e300,
-       false, {"fp32", "fp16"}});
-  add({"enable_hpi", &O::enable_hpi, kRun, "Accepted for compatibility; only False", "False"});
-  add({"use_tensorrt", &O::use_tensorrt, kRun, "Accepted for compatibility; only False", "False"});
-  add({"min_subgraph_size", &O::min_subgraph_size, kRun, "Accepted for compatibility (a TensorRT setting); no effect",
-       "3", kCli, 1, 1e9});
+       "oneDNN primitive cache of each model, in input shapes (as Paddle; 0 = no bound): N keeps the primitives "
+       "of about N image sizes",
+       "ppocr's 1024 primitives per model (about 10 sizes; PaddleOCR: 10)", kCli, 0, 1e6});
+  add({"precision", &O::precision, kRun,
+       "TensorRT's precision (PaddleOCR uses it only with --use_tensorrt on a GPU); ppocr computes in fp32 "
+       "(fp16-stored weights are widened at load)",
+       "fp32", kCli, -1e300, 1e300, false, {"fp32", "fp16"}});
+  add({"enable_hpi", &O::enable_hpi, kRun,
+       "PaddleX's high-performance inference plugin: not available (ppocr is its own engine); only False", "False"});
+  add({"use_tensorrt", &O::use_tensorrt, kRun,
+       "Paddle Inference's TensorRT subgraph engine (NVIDIA GPUs): ppocr runs on the CPU, so only False", "False"});
+  add({"min_subgraph_size", &O::min_subgraph_size, kRun,
+       "Smallest subgraph handed to TensorRT (with --use_tensorrt): accepted, no effect in ppocr", "3", kCli, 1, 1e9});
+  add({"enable_cinn", &O::enable_cinn, kRun,
+       "Paddle's CINN compiler: accepted, no effect (ppocr's graph passes always run)", "False"});
+  add({"engine", &O::engine, kRun,
+       "PaddleOCR's inference engine: accepted, every model runs on ppocr's own engine (a note says so)",
+       "none (ppocr's engine)", kCli, -1e300, 1e300, false,
+       {"paddle", "paddle_static", "paddle_dynamic", "onnxruntime", "transformers"}});
+  add({"engine_config", &O::engine_config, kRun,
+       "Settings of PaddleOCR's --engine (JSON): accepted, no effect", "none"});
   // ---- inputs ----
   add({"pdf_dpi", &O::pdf_dpi, kIn, "PDF render resolution (144 = PaddleX's zoom 2.0)", "144", kCli, 0, 1200, true});
   add({"pdf_max_pages", &O::pdf_max_pages, kIn, "Read at most this many pages per PDF (0 = all)", "0", kCli, 0, 1e9});
