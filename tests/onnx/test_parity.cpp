@@ -1,13 +1,19 @@
 // Parity: every model in ../shared/models/onnx reproduces its ONNX Runtime
 // golden output (../shared/golden/onnx) within the tolerances of
 // ../shared/golden/README.md, with the fast kernels and with the reference kernels.
+// The official PP-OCRv4 mobile pair (no ONNX Runtime golden): fast and reference
+// kernels agree within the fp32 tolerance, and the recognizer reads the golden
+// word crops; tests/paddle compares it with its Paddle 2 files.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "common/shared.h"
 #include "formats/load.h"
 #include "io/npy.h"
+#include "modules/common/model_config.h"
 
 using namespace ppocr;
 using engine::Tensor;
@@ -112,5 +118,95 @@ std::string case_name(const ::testing::TestParamInfo<std::tuple<int, bool>>& inf
 INSTANTIATE_TEST_SUITE_P(Models, OnnxParity,
                          ::testing::Combine(::testing::Range(0, int(std::size(kCases))), ::testing::Bool()),
                          case_name);
+
+// The fp32 PP-OCRv4 mobile models: our fast kernels against our reference kernels (1e-4).
+class OnnxPPOCRv4 : public ::testing::TestWithParam<int> {};
+
+TEST_P(OnnxPPOCRv4, FastAndReferenceKernelsAgree) {
+  const char* model = GetParam() == 0 ? "PP-OCRv4_mobile_det" : "PP-OCRv4_mobile_rec";
+  const char* input = GetParam() == 0 ? "det_1x3x640x416" : "rec_4x3x48x160";
+  const std::string dir = std::string("models/onnx/") + model;
+  REQUIRE_SHARED(dir);
+  Tensor in = io::read_npy(test::shared_path(std::string("golden/inputs/") + input + ".npy"));
+  Tensor out[2];
+  for (int fast = 0; fast < 2; ++fast) {
+    engine::ModelOptions opts;
+    opts.fast_kernels = fast;
+    opts.num_threads = 2;
+    auto outs = formats::load_model(test::shared_path(dir), opts)->run(std::vector<Tensor>{in});
+    ASSERT_EQ(outs.size(), 1u);
+    out[fast] = outs[0];
+  }
+  ASSERT_EQ(out[0].shape(), out[1].shape());
+  Stats s = compare(out[1], out[0]);
+  std::printf("[parity] %s fast vs reference: max_abs %.3g argmax %.5f\n", model, s.max_abs, s.argmax_agree);
+  EXPECT_LE(s.max_abs, 1e-4);
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, OnnxPPOCRv4, ::testing::Values(0, 1),
+                         [](const ::testing::TestParamInfo<int>& i) { return i.param == 0 ? "det" : "rec"; });
+
+// Greedy CTC over the golden word crops (JOINT, yourself, 154, PAIN) with the dictionary of the model's
+// own inference.yml (ppocr_keys_v1 + space): the full-precision Chinese recognizer reads them.
+TEST(OnnxPPOCRv4, RecognizerReadsTheGoldenWords) {
+  const std::string dir = "models/onnx/PP-OCRv4_mobile_rec";
+  REQUIRE_SHARED(dir);
+  auto cfg = modules::ModelConfig::load(test::shared_path(dir));
+  std::vector<std::string> dict = modules::json_strings(modules::json_get(&cfg.post_process(), "character_dict"));
+  ASSERT_EQ(dict.size(), 6624u);  // + the CTC blank = 6625 classes
+  engine::ModelOptions opts;
+  opts.num_threads = 2;
+  auto model = formats::load_model(test::shared_path(dir), opts);
+  Tensor in = io::read_npy(test::shared_path("golden/inputs/rec_4x3x48x160.npy"));
+  Tensor y = model->run(std::vector<Tensor>{in})[0];
+  ASSERT_EQ(y.shape(), (engine::Shape{4, 20, 6625}));
+  const float* p = y.data<float>();
+  std::vector<std::string> words;
+  for (int b = 0; b < 4; ++b) {
+    std::string w;
+    int64_t prev = 0;
+    for (int t = 0; t < 20; ++t) {
+      const float* row = p + (int64_t(b) * 20 + t) * 6625;
+      int64_t k = std::max_element(row, row + 6625) - row;
+      if (k != 0 && k != prev) w += dict[size_t(k - 1)];
+      prev = k;
+    }
+    words.push_back(w);
+  }
+  EXPECT_EQ(words, (std::vector<std::string>{"JOINT", "yourself", "154", "PAIN"}));
+}
+
+// --mkldnn_cache_capacity N (Paddle's meaning: input shapes) sizes a model's primitive cache from the
+// nodes whose fast kernels cache oneDNN objects; 0 = no bound; unset keeps the capacity given.
+TEST(PrimitiveCacheCapacity, CountsInputShapes) {
+  const std::string dir = "models/onnx/PP-OCRv6_tiny_det";
+  REQUIRE_SHARED(dir);
+  engine::ModelOptions opts;
+  auto plain = formats::load_model(test::shared_path(dir), opts);
+  EXPECT_EQ(plain->options().cache_capacity, opts.cache_capacity);
+  size_t nodes = 0;
+  for (const auto& n : plain->graph().nodes) nodes += n.op == "Conv" || n.op == "ConvTranspose" || n.op == "MatMul";
+  ASSERT_GT(nodes, 10u);
+  opts.cache_shapes = 10;
+  auto ten = formats::load_model(test::shared_path(dir), opts);
+  EXPECT_GE(ten->options().cache_capacity, nodes * 12);
+  EXPECT_EQ(ten->options().cache_capacity, engine::cache_shapes_capacity(ten->graph(), 10));
+  opts.cache_shapes = 0;
+  EXPECT_EQ(formats::load_model(test::shared_path(dir), opts)->options().cache_capacity,
+            std::numeric_limits<size_t>::max());
+  // A model on a one-shape cache still computes the same on a second, different shape.
+  opts.cache_shapes = 1;
+  opts.num_threads = 2;
+  auto one = formats::load_model(test::shared_path(dir), opts);
+  Tensor a = io::read_npy(test::shared_path("golden/inputs/det_1x3x640x416.npy"));
+  Tensor want = io::read_npy(test::shared_path("golden/onnx/PP-OCRv6_tiny_det.npy"));
+  for (int round = 0; round < 2; ++round) {
+    Tensor small(engine::DType::Float32, {1, 3, 320, 224});
+    std::fill(small.data<float>(), small.data<float>() + small.numel(), 0.5f);
+    one->run(std::vector<Tensor>{small});
+    Stats s = compare(one->run(std::vector<Tensor>{a})[0], want);
+    EXPECT_GE(s.bin_agree, 0.999) << round;
+  }
+}
 
 }  // namespace
