@@ -45,7 +45,7 @@ struct TextDetectionResult {
   std::vector<Polygon> dt_polys;  // sorted in reading order
   std::vector<float> dt_scores;
   cv::Mat image;
-  nlohmann::json to_json() const;  // {"res": {input_path, page_index, dt_polys, dt_scores}}
+  nlohmann::ordered_json to_json() const;  // {"res": {input_path, page_index, dt_polys, dt_scores}}
 };
 class TextDetection {
  public:
@@ -74,7 +74,16 @@ struct TextRecognitionResult {
   std::optional<int> page_index;
   std::string rec_text;
   float rec_score = 0.f;
-  nlohmann::json to_json() const;  // {"res": {input_path, page_index, rec_text, rec_score}}
+  // The CTC alignment (for word boxes, PaddleOCR's return_word_box): each
+  // character emitted, in order (their concatenation is rec_text), and the
+  // output column (time step) that emitted it.
+  std::vector<std::string> rec_chars;
+  std::vector<int> rec_char_cols;
+  // How many output columns the crop itself spans (the rest of the batch
+  // width is padding): columns * crop aspect ratio / batch aspect ratio, as
+  // PaddleX's CTCLabelDecode computes it.
+  double rec_col_num = 0;
+  nlohmann::ordered_json to_json() const;  // {"res": {input_path, page_index, rec_text, rec_score}}
 };
 class TextRecognition {
  public:
@@ -99,7 +108,7 @@ struct ClassificationResult {
   int class_id = 0;
   float score = 0.f;
   std::string label_name;
-  nlohmann::json to_json() const;  // {"res": {input_path, page_index, class_ids, scores, label_names}}
+  nlohmann::ordered_json to_json() const;  // {"res": {input_path, page_index, class_ids, scores, label_names}}
 };
 class Classification {
  public:
@@ -119,7 +128,7 @@ struct TextImageUnwarpingResult {
   std::string input_path;
   std::optional<int> page_index;
   cv::Mat doctr_img;  // the unwarped image, same size as the input
-  nlohmann::json to_json() const;  // {"res": {input_path, page_index}} (the image is saved with save_to_img)
+  nlohmann::ordered_json to_json() const;  // {"res": {input_path, page_index}} (the image is saved with save_to_img)
 };
 class TextImageUnwarping {
  public:

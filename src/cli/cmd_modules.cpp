@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <utility>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -54,7 +55,17 @@ std::string model_dir(const ModuleArgs& a, const char* default_name) {
   if (!a.model_dir.empty()) return a.model_dir;
   io::DownloadOptions dl;
   dl.log = [](const std::string& m) { std::cerr << m << "\n"; };
-  return io::resolve_model(a.model_name.empty() ? default_name : a.model_name, dl);
+  try {
+    return io::resolve_model(a.model_name.empty() ? default_name : a.model_name, dl);
+  } catch (const Error& e) {
+    // The registry's hints name the pipeline's flags (--text_detection_model_dir, ...): here it is --model_dir.
+    std::string msg = e.what();
+    const std::pair<std::string, std::string> flags[] = {{"--*_model_dir", "--model_dir"},
+                                                         {"--*_model_name", "--model_name"}};
+    for (const auto& [from, to] : flags)
+      for (size_t at; (at = msg.find(from)) != std::string::npos;) msg.replace(at, from.size(), to);
+    fail_as(e.code(), msg);
+  }
 }
 
 // Walks every page of every input; per-page errors are reported and counted.
@@ -91,10 +102,12 @@ std::string ext_of(const Page& p) {
   return (e == ".jpg" || e == ".jpeg" || e == ".png" || e == ".bmp" || e == ".webp" || e == ".tif") ? e : ".png";
 }
 
-void emit(const ModuleArgs& a, const Page& page, nlohmann::json j, const cv::Mat& vis) {
-  j["res"]["input_path"] = page.input_path.empty() ? nlohmann::json(nullptr) : nlohmann::json(page.input_path);
-  j["res"]["page_index"] = page.page_index ? nlohmann::json(*page.page_index) : nlohmann::json(nullptr);
-  std::string text = j.dump(4, ' ', false, nlohmann::json::error_handler_t::replace);
+// Prints the module's result JSON (keys in PaddleX's order) and saves it with the visualisation.
+void emit(const ModuleArgs& a, const Page& page, nlohmann::ordered_json j, const cv::Mat& vis) {
+  using ojson = nlohmann::ordered_json;
+  j["res"]["input_path"] = page.input_path.empty() ? ojson(nullptr) : ojson(page.input_path);
+  j["res"]["page_index"] = page.page_index ? ojson(*page.page_index) : ojson(nullptr);
+  std::string text = j.dump(4, ' ', false, ojson::error_handler_t::replace);
   std::cout << text << std::endl;
   if (a.save_path.empty()) return;
   std::error_code ec;

@@ -59,3 +59,35 @@ TEST(ModuleCommands, ErrorsGiveNonZeroExit) {
                 &out),
             0);
 }
+
+TEST(ModuleCommands, MessagesNameTheirOwnFlag) {
+  // A module command's model flag is --model_dir: its hints must not send users to the pipeline's
+  // --text_recognition_model_dir and the like ("--*_model_dir").
+  const std::string bin = ppocr::test::ppocr_binary();
+  if (!fs::exists(bin)) GTEST_SKIP() << "ppocr binary not built: " << bin;
+  std::string home = ppocr::test::temp_dir("module_cmd_home"), out;
+  EXPECT_NE(ppocr::test::run_command("PPOCR_HOME=" + q(home) + " PPOCR_MODEL_SOURCE=http://127.0.0.1:9 " + bin +
+                                         " text_recognition -i x.png --model_name NoSuchModel 2>&1",
+                                     &out),
+            0);
+  EXPECT_NE(out.find("--model_dir"), std::string::npos) << out;
+  EXPECT_EQ(out.find("_model_dir"), std::string::npos) << out;
+}
+
+TEST(ModuleCommands, JsonKeysInPaddleXOrder) {
+  REQUIRE_SHARED("models/onnx/PP-OCRv6_tiny_rec");
+  const std::string bin = ppocr::test::ppocr_binary();
+  if (!fs::exists(bin)) GTEST_SKIP() << "ppocr binary not built: " << bin;
+  std::string out;
+  ASSERT_EQ(run(bin + " text_recognition -i " + q(ppocr::test::shared_path("data/icdar2015_words/images/word_1.png")) +
+                    " --model_dir " + q(ppocr::test::shared_path("models/onnx/PP-OCRv6_tiny_rec")) + " --cpu_threads 1",
+                &out),
+            0);
+  // PaddleX prints input_path, page_index, rec_text, rec_score (not sorted: page_index, rec_score, ...).
+  size_t a = out.find("\"input_path\""), b = out.find("\"page_index\""), c = out.find("\"rec_text\""),
+         d = out.find("\"rec_score\"");
+  ASSERT_NE(d, std::string::npos) << out;
+  EXPECT_LT(a, b);
+  EXPECT_LT(b, c);
+  EXPECT_LT(c, d);
+}

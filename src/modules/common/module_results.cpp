@@ -1,5 +1,5 @@
-// JSON of the module results (PaddleX module result schemas) and the
-// orientation helper.
+// JSON of the module results (PaddleX module result schemas, keys in PaddleX's
+// order) and the orientation helper.
 #include <opencv2/core.hpp>
 
 #include "engine/error.h"
@@ -8,17 +8,19 @@
 namespace ppocr {
 namespace {
 
-nlohmann::json path_fields(const std::string& input_path, const std::optional<int>& page_index) {
-  nlohmann::json j = nlohmann::json::object();
-  j["input_path"] = input_path.empty() ? nlohmann::json(nullptr) : nlohmann::json(input_path);
-  j["page_index"] = page_index ? nlohmann::json(*page_index) : nlohmann::json(nullptr);
+using ojson = nlohmann::ordered_json;
+
+ojson path_fields(const std::string& input_path, const std::optional<int>& page_index) {
+  ojson j = ojson::object();
+  j["input_path"] = input_path.empty() ? ojson(nullptr) : ojson(input_path);
+  j["page_index"] = page_index ? ojson(*page_index) : ojson(nullptr);
   return j;
 }
 
-nlohmann::json polys_json(const std::vector<Polygon>& polys) {
-  nlohmann::json a = nlohmann::json::array();
+ojson polys_json(const std::vector<Polygon>& polys) {
+  ojson a = ojson::array();
   for (const auto& p : polys) {
-    nlohmann::json q = nlohmann::json::array();
+    ojson q = ojson::array();
     for (const auto& pt : p) q.push_back({pt.x, pt.y});
     a.push_back(std::move(q));
   }
@@ -27,29 +29,29 @@ nlohmann::json polys_json(const std::vector<Polygon>& polys) {
 
 }  // namespace
 
-nlohmann::json TextDetectionResult::to_json() const {
+ojson TextDetectionResult::to_json() const {
   auto j = path_fields(input_path, page_index);
   j["dt_polys"] = polys_json(dt_polys);
   j["dt_scores"] = dt_scores;
   return {{"res", j}};
 }
 
-nlohmann::json TextRecognitionResult::to_json() const {
+ojson TextRecognitionResult::to_json() const {
   auto j = path_fields(input_path, page_index);
   j["rec_text"] = rec_text;
   j["rec_score"] = rec_score;
   return {{"res", j}};
 }
 
-nlohmann::json ClassificationResult::to_json() const {
+ojson ClassificationResult::to_json() const {
   auto j = path_fields(input_path, page_index);
-  j["class_ids"] = {class_id};
-  j["scores"] = {score};
-  j["label_names"] = {label_name};
+  j["class_ids"] = ojson::array({class_id});
+  j["scores"] = ojson::array({score});
+  j["label_names"] = ojson::array({label_name});
   return {{"res", j}};
 }
 
-nlohmann::json TextImageUnwarpingResult::to_json() const {
+ojson TextImageUnwarpingResult::to_json() const {
   return {{"res", path_fields(input_path, page_index)}};
 }
 

@@ -13,11 +13,14 @@ CTCDecoder::CTCDecoder(std::vector<std::string> dict, bool use_space_char) {
   if (use_space_char) chars_.push_back(" ");
 }
 
-std::pair<std::string, float> CTCDecoder::decode(const float* probs, int T, int C) const {
+std::pair<std::string, float> CTCDecoder::decode(const float* probs, int T, int C, std::vector<std::string>* chars,
+                                                 std::vector<int>* cols) const {
   PPOCR_CHECK(static_cast<size_t>(C) == chars_.size(), "CTC decode: model has ", C,
               " classes but the dictionary gives ", chars_.size(), " (blank + characters",
               chars_.size() && chars_.back() == " " ? " + space)" : ")");
   std::string text;
+  if (chars) chars->clear();
+  if (cols) cols->clear();
   double sum = 0;
   int kept = 0;
   int prev = -1;
@@ -28,6 +31,8 @@ std::pair<std::string, float> CTCDecoder::decode(const float* probs, int T, int 
       if (row[c] > row[best]) best = c;
     if (best != 0 && best != prev) {
       text += chars_[best];
+      if (chars) chars->push_back(chars_[best]);
+      if (cols) cols->push_back(t);
       sum += row[best];
       ++kept;
     }

@@ -14,8 +14,11 @@ class CTCDecoder {
   CTCDecoder(std::vector<std::string> dict, bool use_space_char = true);
   // Number of classes (blank + dict [+ space]).
   size_t num_classes() const { return chars_.size(); }
-  // probs: T x C row-major (C == num_classes()).
-  std::pair<std::string, float> decode(const float* probs, int T, int C) const;
+  // probs: T x C row-major (C == num_classes()). With `chars`/`cols`, also the
+  // CTC alignment: each kept character and the time step (output column) that
+  // emitted it, in order (their concatenation is the text).
+  std::pair<std::string, float> decode(const float* probs, int T, int C, std::vector<std::string>* chars = nullptr,
+                                       std::vector<int>* cols = nullptr) const;
   const std::vector<std::string>& chars() const { return chars_; }
 
  private:

@@ -96,7 +96,8 @@ std::vector<TextRecognitionResult> TextRecognition::predict(const std::vector<cv
     for (size_t k = beg; k < end; ++k) batch_ratio = std::max(batch_ratio, ratio[order[k]]);
     std::vector<cv::Mat> batch;
     for (size_t k = beg; k < end; ++k) batch.push_back(rec_resize_norm(imgs[order[k]], im.shape, batch_ratio));
-    int width = rec_batch_width(im.shape, batch_ratio);
+    const int natural_width = rec_batch_width(im.shape, batch_ratio);
+    int width = natural_width;
     if (im.width_bucket > 1) width = (width + im.width_bucket - 1) / im.width_bucket * im.width_bucket;
     engine::Tensor y = im.runner->run1(to_nchw_padded(batch, width));
     PPOCR_CHECK(y.rank() == 3 && y.dim(0) == static_cast<int64_t>(batch.size()),
@@ -105,10 +106,15 @@ std::vector<TextRecognitionResult> TextRecognition::predict(const std::vector<cv
     const CTCDecoder* dec = im.decoder.get();
     if (im.decoder_no_space && static_cast<size_t>(C) == im.decoder_no_space->num_classes())
       dec = im.decoder_no_space.get();
+    // The columns of the batch width PaddleX would use (no bucket padding); the crop spans its share of them.
+    const double cols = T * double(natural_width) / width;
     for (size_t k = beg; k < end; ++k) {
-      auto [text, score] = dec->decode(y.data<float>() + (k - beg) * size_t(T) * C, T, C);
-      out[order[k]].rec_text = std::move(text);
-      out[order[k]].rec_score = score;
+      TextRecognitionResult& r = out[order[k]];
+      auto [text, score] = dec->decode(y.data<float>() + (k - beg) * size_t(T) * C, T, C, &r.rec_chars,
+                                       &r.rec_char_cols);
+      r.rec_text = std::move(text);
+      r.rec_score = score;
+      r.rec_col_num = cols * ratio[order[k]] / batch_ratio;
     }
   }
   return out;
