@@ -27,6 +27,10 @@ struct OCRParams {
   std::optional<float> text_det_box_thresh;
   std::optional<float> text_det_unclip_ratio;
   std::optional<float> text_rec_score_thresh;
+  // Also give each text line's words and their boxes (text_word,
+  // text_word_region, text_word_boxes), from the recogniser's CTC alignment as
+  // PaddleX computes them; default false.
+  std::optional<bool> return_word_box;
 };
 
 struct OCROptions : OCRParams {

@@ -60,6 +60,10 @@ std::vector<Spec> make_table() {
   add({"text_rec_score_thresh", &O::text_rec_score_thresh, kRec, "Drop texts that score below this",
        "0.0 (keep all)", kCliRuntime, 0, 1, false, {}, "SubModules.TextRecognition.score_thresh",
        "textRecScoreThresh"});
+  add({"return_word_box", &O::return_word_box, kRec,
+       "Also return each line's words and their boxes (text_word, text_word_region, text_word_boxes), from the "
+       "recognizer's CTC alignment; CJK characters are one word each",
+       "False", kCliRuntime, -1e300, 1e300, false, {}, "SubModules.TextRecognition.return_word_box", "returnWordBox"});
   add({"text_rec_input_shape", &O::text_rec_input_shape, kRec, "Recognizer input C,H,W (H must suit the model)",
        "inference.yml, else 3,48,320", kCli, 1, 100000, false, {}, "SubModules.TextRecognition.input_shape"});
   add({"text_recognition_batch_size", &O::text_recognition_batch_size, kRec, "Text lines per recognizer run", "6",
