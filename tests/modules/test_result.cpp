@@ -25,6 +25,7 @@ OCRResult sample() {
   d.angle = 180;
   r.doc_preprocessor_res = d;
   r.dt_polys = {{{1, 2}, {30, 2}, {30, 12}, {1, 12}}, {{5, 40}, {50, 41}, {50, 60}, {5, 59}}};
+  r.dt_scores = {0.875f, 0.75f};
   r.textline_orientation_angles = {-1, -1};
   r.text_rec_score_thresh = 0.5f;
   r.rec_texts = {"Hello", "Wörld"};
@@ -37,26 +38,36 @@ OCRResult sample() {
 }  // namespace
 
 TEST(ResultJson, FieldsNamesAndTypes) {
-  json top = sample().to_json();
+  nlohmann::ordered_json top = sample().to_json();
   ASSERT_TRUE(top.contains("res"));
-  const json& j = top["res"];
-  for (const char* k : {"input_path", "page_index", "model_settings", "doc_preprocessor_res", "dt_polys",
-                        "text_det_params", "text_type", "textline_orientation_angles", "text_rec_score_thresh",
-                        "rec_texts", "rec_scores", "rec_polys", "rec_boxes"})
-    EXPECT_TRUE(j.contains(k)) << k;
-  EXPECT_EQ(j.size(), 13u);
+  const nlohmann::ordered_json& j = top["res"];
+  // PaddleOCR 3.7's keys, in its order.
+  std::vector<std::string> keys;
+  for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"input_path", "page_index", "model_settings", "doc_preprocessor_res",
+                                            "dt_polys", "dt_scores", "text_det_params", "text_type",
+                                            "textline_orientation_angles", "text_rec_score_thresh", "return_word_box",
+                                            "rec_texts", "rec_scores", "rec_polys", "rec_boxes"}));
+  std::vector<std::string> det_keys;
+  for (auto it = j["text_det_params"].begin(); it != j["text_det_params"].end(); ++it) det_keys.push_back(it.key());
+  EXPECT_EQ(det_keys, (std::vector<std::string>{"limit_side_len", "limit_type", "thresh", "max_side_limit",
+                                                "box_thresh", "unclip_ratio"}));
+  EXPECT_EQ(j["dt_scores"].size(), j["dt_polys"].size());
+  EXPECT_DOUBLE_EQ(j["dt_scores"][0].get<double>(), 0.875);
+  EXPECT_EQ(j["return_word_box"], false);
+  EXPECT_FALSE(j.contains("text_word"));
   EXPECT_EQ(j["input_path"], "/data/img_7.jpg");
   EXPECT_TRUE(j["page_index"].is_null());
-  EXPECT_EQ(j["model_settings"], json({{"use_doc_preprocessor", true}, {"use_textline_orientation", false}}));
-  const json& d = j["doc_preprocessor_res"];
+  EXPECT_EQ(json(j["model_settings"]), json({{"use_doc_preprocessor", true}, {"use_textline_orientation", false}}));
+  const auto& d = j["doc_preprocessor_res"];
   EXPECT_TRUE(d["input_path"].is_null());
   EXPECT_EQ(d["model_settings"]["use_doc_orientation_classify"], true);
   EXPECT_EQ(d["model_settings"]["use_doc_unwarping"], false);
   EXPECT_TRUE(d["angle"].is_number_integer());
   EXPECT_EQ(d["angle"], 180);
   EXPECT_TRUE(j["dt_polys"][0][0][0].is_number_integer());
-  EXPECT_EQ(j["dt_polys"][1][1], json({50, 41}));
-  const json& p = j["text_det_params"];
+  EXPECT_EQ(json(j["dt_polys"][1][1]), json({50, 41}));
+  const auto& p = j["text_det_params"];
   EXPECT_TRUE(p["limit_side_len"].is_number_integer());
   EXPECT_TRUE(p["max_side_limit"].is_number_integer());
   EXPECT_EQ(p["limit_type"], "max");
@@ -64,11 +75,39 @@ TEST(ResultJson, FieldsNamesAndTypes) {
   EXPECT_DOUBLE_EQ(p["thresh"].get<double>(), 0.3);  // printed as the value given, not 0.30000001
   EXPECT_DOUBLE_EQ(p["unclip_ratio"].get<double>(), 1.5);
   EXPECT_EQ(j["text_type"], "general");
-  EXPECT_EQ(j["textline_orientation_angles"], json({-1, -1}));
+  EXPECT_EQ(json(j["textline_orientation_angles"]), json({-1, -1}));
   EXPECT_DOUBLE_EQ(j["text_rec_score_thresh"].get<double>(), 0.5);
   EXPECT_EQ(j["rec_texts"][1], "Wörld");
   EXPECT_TRUE(j["rec_scores"][0].is_number_float());
-  EXPECT_EQ(j["rec_boxes"][1], json({5, 40, 50, 60}));
+  EXPECT_EQ(json(j["rec_boxes"][1]), json({5, 40, 50, 60}));
+}
+
+TEST(ResultJson, WordBoxesLastAndEmptyPagesHaveEmptyLists) {
+  OCRResult r = sample();
+  r.return_word_box = true;
+  r.text_word = {{"Hello"}, {"W", "ö", "rld"}};
+  r.text_word_region = {{{{1, 2}, {30, 2}, {30, 12}, {1, 12}}},
+                        {{{5, 40}, {9, 40}, {9, 60}, {5, 60}},
+                         {{9, 40}, {12, 40}, {12, 60}, {9, 60}},
+                         {{12, 40}, {50, 40}, {50, 60}, {12, 60}}}};
+  nlohmann::ordered_json j = r.res_json();
+  std::vector<std::string> keys;
+  for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
+  ASSERT_GE(keys.size(), 3u);
+  EXPECT_EQ(std::vector<std::string>(keys.end() - 4, keys.end()),
+            (std::vector<std::string>{"rec_boxes", "text_word", "text_word_region", "text_word_boxes"}));
+  EXPECT_EQ(j["return_word_box"], true);
+  EXPECT_EQ(json(j["text_word"][1]), json({"W", "ö", "rld"}));
+  EXPECT_EQ(json(j["text_word_region"][1][2]), json({{12, 40}, {50, 40}, {50, 60}, {12, 60}}));
+  EXPECT_EQ(json(j["text_word_boxes"][1][2]), json({12, 40, 50, 60}));
+  // PaddleOCR bug #16315: a page without text broke word boxes; here its lists are empty.
+  OCRResult empty;
+  empty.return_word_box = true;
+  nlohmann::ordered_json e = empty.res_json();
+  EXPECT_EQ(json(e["text_word"]), json::array());
+  EXPECT_EQ(json(e["text_word_region"]), json::array());
+  EXPECT_EQ(json(e["text_word_boxes"]), json::array());
+  EXPECT_EQ(json(e["dt_scores"]), json::array());
 }
 
 TEST(ResultJson, DocPreprocessorAbsentWhenOffAndPruned) {
@@ -108,9 +147,11 @@ TEST(ResultFiles, SaveJsonAndImageNames) {
   auto imgs = r.save_to_img(dir);
   ASSERT_EQ(imgs.size(), 2u);
   EXPECT_EQ(std::filesystem::path(imgs[0]).filename(), "img_7_ocr_res_img.jpg");
-  EXPECT_EQ(std::filesystem::path(imgs[1]).filename(), "img_7_doc_preprocessor_res_img.jpg");
+  EXPECT_EQ(std::filesystem::path(imgs[1]).filename(), "img_7_preprocessed_img.jpg");  // PaddleX's name
   cv::Mat vis = cv::imread(imgs[0]);
   EXPECT_EQ(vis.size(), cv::Size(120, 80));  // image | text canvas
+  // original | rotated | unwarped, 25 px of captions below (PaddleX's DocPreprocessorResult image).
+  EXPECT_EQ(cv::imread(imgs[1]).size(), cv::Size(180, 105));
 
   OCRResult page = sample();
   page.page_index = 3;

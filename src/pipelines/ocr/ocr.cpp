@@ -2,12 +2,17 @@
 #include "ppocr/ocr.h"
 
 #include <algorithm>
+#include <chrono>
 #include <iostream>
+#include <mutex>
+#include <random>
+#include <set>
 
 #include <opencv2/core.hpp>
 
 #include "engine/error.h"
 #include "modules/text_recognition/crop.h"
+#include "modules/text_recognition/word_boxes.h"
 #include "pipelines/ocr/model_selection.h"
 #include "pipelines/ocr/option_table.h"
 #include "pipelines/ocr/pages.h"
@@ -26,6 +31,31 @@ void check_params(const OCRParams& p) {
 void say(const OCROptions& o, const std::string& msg) {
   if (o.log) o.log(msg);
   else std::cerr << "ppocr: " << msg << "\n";
+}
+
+// The saved-file name of an unnamed in-memory input, as PaddleX names it
+// ("{unix time}_{1000..9999}"), never the same twice in this process.
+std::string unnamed_input_name() {
+  static std::mutex mu;
+  static std::mt19937 rng(std::random_device{}());
+  static long long second = -1;
+  static std::set<int> used;  // the numbers given out in `second`
+  std::lock_guard<std::mutex> lk(mu);
+  long long now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  if (now != second) {
+    second = now;
+    used.clear();
+  }
+  if (used.size() >= 9000) {  // all taken this second: move on to the next one
+    ++second;
+    used.clear();
+  }
+  std::uniform_int_distribution<int> d(1000, 9999);
+  int n;
+  do n = d(rng);
+  while (!used.insert(n).second);
+  return std::to_string(second) + "_" + std::to_string(n);
 }
 
 }  // namespace
@@ -112,6 +142,7 @@ OCR::OCR(const OCROptions& o) : impl_(std::make_unique<Impl>()) {
   ropt.input_shape = e.text_rec_input_shape;
   impl_->rec = std::make_unique<TextRecognition>(*e.text_recognition_model_dir, ropt);
   e.text_rec_score_thresh = e.text_rec_score_thresh.value_or(0.0f);
+  e.return_word_box = e.return_word_box.value_or(false);
 }
 
 const std::vector<std::string>& OCR::model_notes() const { return impl_->model_notes; }
@@ -136,6 +167,7 @@ OCRResult OCR::Impl::run(const Page& page, const OCRParams& p) const {
   r.input_path = page.input_path;
   r.page_index = page.page_index;
   r.name = page.name;
+  if (r.name.empty() && r.input_path.empty()) r.name = unnamed_input_name();
 
   // Model settings, as PaddleX's get_model_settings.
   bool use_pre;
@@ -153,6 +185,7 @@ OCRResult OCR::Impl::run(const Page& page, const OCRParams& p) const {
     PPOCR_CHECK(!d.use_doc_orientation_classify || doc_ori,
                 "use_doc_orientation_classify was requested, but the pipeline was built without it");
     PPOCR_CHECK(!d.use_doc_unwarping || unwarp, "use_doc_unwarping was requested, but the pipeline was built without it");
+    d.input_img = img;
     if (d.use_doc_orientation_classify) {
       auto c = doc_ori->predict({img}).at(0);
       size_t used = 0;
@@ -165,6 +198,7 @@ OCRResult OCR::Impl::run(const Page& page, const OCRParams& p) const {
                   "' is not an angle (expected 0, 90, 180 or 270)");
       img = rotate_upright(img, d.angle);
     }
+    d.rot_img = img;
     if (d.use_doc_unwarping) img = unwarp->predict(img).doctr_img;
     d.output_img = img;
     r.doc_preprocessor_res = d;
@@ -182,6 +216,7 @@ OCRResult OCR::Impl::run(const Page& page, const OCRParams& p) const {
   r.dt_polys = dr.dt_polys;
   r.dt_scores = dr.dt_scores;
   r.text_rec_score_thresh = p.text_rec_score_thresh.value_or(*eff.text_rec_score_thresh);
+  r.return_word_box = p.return_word_box.value_or(*eff.return_word_box);
   r.image = img;
 
   std::vector<cv::Mat> crops;
@@ -203,6 +238,13 @@ OCRResult OCR::Impl::run(const Page& page, const OCRParams& p) const {
       r.rec_texts.push_back(rec_res[i].rec_text);
       r.rec_scores.push_back(rec_res[i].rec_score);
       r.rec_polys.push_back(r.dt_polys[i]);
+      if (r.return_word_box) {
+        auto words = modules::word_boxes(
+            r.dt_polys[i], rec_res[i].rec_col_num,
+            modules::group_words(rec_res[i].rec_chars, rec_res[i].rec_char_cols));
+        r.text_word.push_back(std::move(words.words));
+        r.text_word_region.push_back(std::move(words.regions));
+      }
     }
   }
   for (const auto& poly : r.rec_polys) {
@@ -223,7 +265,10 @@ void OCR::predict_iter(const std::vector<Input>& inputs, const std::function<boo
   check_params(params);
   for (const auto& in : inputs) {
     bool go_on = true;
+    // All pages of an unnamed in-memory input (a PDF's too) share one name.
+    std::string name = in.kind != Input::Kind::kPath && in.name.empty() ? unnamed_input_name() : "";
     for_each_page(in, impl_->inputs, [&](Page&& page) {
+      if (page.name.empty() && page.input_path.empty()) page.name = name;
       go_on = sink(impl_->run(page, params));
       return go_on;
     });

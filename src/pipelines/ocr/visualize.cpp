@@ -42,36 +42,62 @@ Font& font() {
   return f;
 }
 
+// Fits `text` into `box` of `img` (black, left-aligned, vertically centred):
+// PaddleX sizes the font to the box height (0.99 h) and shrinks it to the box
+// width; here the font is shrunk until the text's ink fits in height as well,
+// ascenders and descenders included (a font's em box is smaller than its
+// glyphs' extent: Noto Sans CJK at the box height cut off "g", "j", "p", "y").
+void put_text_locked(Font& f, cv::Mat& img, const std::string& text, const cv::Rect& box) {
+  const int w = box.width, h = box.height;
+#ifdef PPOCR_HAVE_FREETYPE
+  if (f.ft) {
+    int size = std::max(1, static_cast<int>(h * 0.99));
+    int base = 0;
+    cv::Size ts = f.ft->getTextSize(text, size, -1, &base);
+    // Above the baseline ts.height, below it `base` (the descenders).
+    auto fits = [&] { return ts.height + base <= h && ts.width <= w; };
+    for (int i = 0; i < 8 && !fits() && size > 1; ++i) {
+      double k = std::min(double(h) / std::max(1, ts.height + base), double(w) / std::max(1, ts.width));
+      size = std::max(1, std::min(size - 1, static_cast<int>(size * k)));
+      ts = f.ft->getTextSize(text, size, -1, &base);
+    }
+    // With a top-left origin FreeType2 puts the baseline `size` below org.y.
+    const int baseline = box.y + (h - (ts.height + base)) / 2 + ts.height;
+    f.ft->putText(img, text, cv::Point(box.x, baseline - size), size, cv::Scalar(0, 0, 0), -1, cv::LINE_AA, false);
+    return;
+  }
+#endif
+  double scale = h / 30.0;
+  int base = 0;
+  cv::Size ts = cv::getTextSize(text, cv::FONT_HERSHEY_SIMPLEX, scale, 1, &base);
+  double k = std::min(double(h) / std::max(1, ts.height + base), double(w) / std::max(1, ts.width));
+  if (k < 1) {
+    scale *= k;
+    ts = cv::getTextSize(text, cv::FONT_HERSHEY_SIMPLEX, scale, 1, &base);
+  }
+  const int baseline = box.y + (h - (ts.height + base)) / 2 + ts.height;
+  cv::putText(img, text, cv::Point(box.x, baseline), cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(0, 0, 0), 1,
+              cv::LINE_AA);
+}
+
 // White image of w x h with `text` in black, as large as fits.
 cv::Mat text_image(const std::string& text, int w, int h) {
   cv::Mat img(h, w, CV_8UC3, cv::Scalar(255, 255, 255));
   if (text.empty() || w < 2 || h < 2) return img;
   Font& f = font();
   std::lock_guard<std::mutex> lk(f.mu);
-#ifdef PPOCR_HAVE_FREETYPE
-  if (f.ft) {
-    int size = std::max(1, static_cast<int>(h * 0.99));
-    int base = 0;
-    cv::Size ts = f.ft->getTextSize(text, size, -1, &base);
-    if (ts.width > w) {
-      size = std::max(1, static_cast<int>(size * double(w) / ts.width));
-      ts = f.ft->getTextSize(text, size, -1, &base);
-    }
-    f.ft->putText(img, text, cv::Point(0, std::max(0, (h - ts.height) / 2)), size, cv::Scalar(0, 0, 0), -1,
-                  cv::LINE_AA, false);
-    return img;
-  }
-#endif
-  double scale = h / 30.0;
-  int base = 0;
-  cv::Size ts = cv::getTextSize(text, cv::FONT_HERSHEY_SIMPLEX, scale, 1, &base);
-  if (ts.width > w) scale *= double(w) / ts.width;
-  cv::putText(img, text, cv::Point(0, h - std::max(1, h / 5)), cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(0, 0, 0),
-              1, cv::LINE_AA);
+  put_text_locked(f, img, text, cv::Rect(0, 0, w, h));
   return img;
 }
 
 }  // namespace
+
+void put_text(cv::Mat& img, const std::string& text, const cv::Rect& box) {
+  if (text.empty() || box.width < 2 || box.height < 2) return;
+  Font& f = font();
+  std::lock_guard<std::mutex> lk(f.mu);
+  put_text_locked(f, img, text, box);
+}
 
 std::string vis_font_path() {
   if (const char* env = std::getenv("PPOCR_FONT"))
