@@ -18,7 +18,12 @@ many threads. Errors: ``ValueError`` (bad argument or input),
 ``PPOCRError`` (a ``RuntimeError``: model files, unsupported device, ...).
 See docs/python.md.
 """
-from ._ppocr import PPOCRError, __version__
+try:
+    from ._ppocr import PPOCRError, __version__
+except ImportError as e:  # e.g. the source folder python/ppocr shadowing the built package
+    raise ImportError(f"ppocr's native module is missing or cannot load from {__path__[0]} ({e}); build ppocr "
+                      "and use the package in build/python (PYTHONPATH=build/python) or an installed one "
+                      "(docs/python.md)") from e
 from ._pipeline import PaddleOCR, option_table
 from ._modules import (
     DocImgOrientationClassification,

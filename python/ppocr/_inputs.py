@@ -10,8 +10,8 @@ def normalize(input):
     """The input as a list of (kind, value, name) sources; TypeError for what predict cannot take.
 
     kind is "array" (a numpy image), "path" (file, folder, PDF or URL) or "bytes" (an encoded image or
-    PDF in memory). Arrays in a list are named res_0, res_1, ... for their saved files; a single array
-    is named "res", as the C++ API does.
+    PDF in memory). In-memory inputs have no name: the pipeline names their saved files as PaddleX does
+    ("{unix time}_{4 random digits}").
     """
     is_list = isinstance(input, (list, tuple))
     items = list(input) if is_list else [input]
@@ -19,7 +19,7 @@ def normalize(input):
     for i, x in enumerate(items):
         where = f"input[{i}]" if is_list else "input"
         if isinstance(x, np.ndarray):
-            sources.append(("array", x, f"res_{i}" if is_list else ""))
+            sources.append(("array", x, ""))
         elif isinstance(x, (str, os.PathLike)):
             path = os.fspath(x)
             if isinstance(path, bytes):
@@ -28,7 +28,7 @@ def normalize(input):
                 raise ValueError(f"{where} is an empty path")
             sources.append(("path", path, ""))
         elif isinstance(x, (bytes, bytearray, memoryview)):
-            sources.append(("bytes", bytes(x), f"bytes_{i}" if is_list else "bytes"))
+            sources.append(("bytes", bytes(x), ""))
         else:
             what = "a list element" if is_list else "input"
             raise TypeError(

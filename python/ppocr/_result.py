@@ -6,28 +6,9 @@ import numpy as np
 
 from . import _ppocr
 
-# PaddleOCR's key order in .json and print() (the C++ JSON writer's order).
-_RES_KEYS = ["input_path", "page_index", "model_settings", "doc_preprocessor_res", "dt_polys", "text_det_params",
-             "text_type", "textline_orientation_angles", "text_rec_score_thresh", "rec_texts", "rec_scores",
-             "rec_polys", "rec_boxes"]
-_NESTED_KEYS = {
-    "text_det_params": ["limit_side_len", "limit_type", "thresh", "max_side_limit", "box_thresh", "unclip_ratio"],
-    "doc_preprocessor_res": ["input_path", "page_index", "model_settings", "angle"],
-}
-
-
-def _ordered(d, keys):
-    out = {k: d[k] for k in keys if k in d}
-    out.update((k, v) for k, v in d.items() if k not in out)
-    return out
-
-
 def _ocr_res(native):
-    res = _ordered(native.to_json()["res"], _RES_KEYS)
-    for k, keys in _NESTED_KEYS.items():
-        if k in res:
-            res[k] = _ordered(res[k], keys)
-    return res
+    # The C++ JSON is ordered as PaddleOCR orders it (the file's order).
+    return native.to_json()["res"]
 
 
 def _path(save_path):
@@ -97,7 +78,7 @@ class OCRResult(_ResultBase):
         return self._native.save_to_json(_path(save_path), -1 if indent is None else int(indent), bool(ensure_ascii))
 
     def save_to_img(self, save_path):
-        """Writes {name}_ocr_res_img.{ext} (+ {name}_doc_preprocessor_res_img.{ext}) into save_path.
+        """Writes {name}_ocr_res_img.{ext} (+ the preprocessed image, with doc preprocessing) into save_path.
 
         Returns the files written.
         """

@@ -66,33 +66,41 @@ nlohmann::json to_json(py::handle v, const std::string& where) {
   throw py::type_error(where + ": unsupported value of type " + type_of(v));
 }
 
-py::object from_json(const nlohmann::json& j) {
+namespace {
+
+template <class J>
+py::object from_json_t(const J& j) {
   switch (j.type()) {
-    case nlohmann::json::value_t::null: return py::none();
-    case nlohmann::json::value_t::boolean: return py::bool_(j.get<bool>());
-    case nlohmann::json::value_t::number_integer: return py::int_(j.get<int64_t>());
-    case nlohmann::json::value_t::number_unsigned: return py::int_(j.get<uint64_t>());
-    case nlohmann::json::value_t::number_float: return py::float_(j.get<double>());
-    case nlohmann::json::value_t::string: {
-      const auto& s = j.get_ref<const std::string&>();
+    case nlohmann::detail::value_t::null: return py::none();
+    case nlohmann::detail::value_t::boolean: return py::bool_(j.template get<bool>());
+    case nlohmann::detail::value_t::number_integer: return py::int_(j.template get<int64_t>());
+    case nlohmann::detail::value_t::number_unsigned: return py::int_(j.template get<uint64_t>());
+    case nlohmann::detail::value_t::number_float: return py::float_(j.template get<double>());
+    case nlohmann::detail::value_t::string: {
+      const auto& s = j.template get_ref<const std::string&>();
       PyObject* u = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
       if (!u) throw py::error_already_set();
       return py::reinterpret_steal<py::object>(u);
     }
-    case nlohmann::json::value_t::array: {
+    case nlohmann::detail::value_t::array: {
       py::list l(j.size());
       size_t i = 0;
-      for (const auto& x : j) l[i++] = from_json(x);
+      for (const auto& x : j) l[i++] = from_json_t(x);
       return std::move(l);
     }
-    case nlohmann::json::value_t::object: {
+    case nlohmann::detail::value_t::object: {
       py::dict d;
-      for (auto it = j.begin(); it != j.end(); ++it) d[py::str(it.key())] = from_json(it.value());
+      for (auto it = j.begin(); it != j.end(); ++it) d[py::str(it.key())] = from_json_t(it.value());
       return std::move(d);
     }
     default: return py::none();  // binary / discarded: not produced by ppocr
   }
 }
+
+}  // namespace
+
+py::object from_json(const nlohmann::json& j) { return from_json_t(j); }
+py::object from_json(const nlohmann::ordered_json& j) { return from_json_t(j); }
 
 cv::Mat image_from_array(const py::array& in, const std::string& where) {
   auto shape_text = [&] {

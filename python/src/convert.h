@@ -18,8 +18,10 @@ namespace py = pybind11;
 // is a TypeError naming `where`.
 nlohmann::json to_json(py::handle v, const std::string& where);
 
-// null/bool/number/string/array/object as Python objects (arrays as lists).
+// null/bool/number/string/array/object as Python objects (arrays as lists,
+// objects as dicts in the JSON's key order: an ordered_json keeps its order).
 py::object from_json(const nlohmann::json& j);
+py::object from_json(const nlohmann::ordered_json& j);
 
 // os.fspath(v) as UTF-8; TypeError naming `where` unless str/bytes/PathLike.
 std::string fspath(py::handle v, const std::string& where);

@@ -3,7 +3,9 @@
 // gracefully on SIGINT/SIGTERM (in-flight requests finish; a second signal
 // exits at once).
 #include <signal.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -15,6 +17,7 @@
 #include "pipelines/ocr/option_table.h"
 #include "pipelines/ocr/paddlex_config.h"
 #include "ppocr/ocr.h"
+#include "server/http_policy.h"
 #include "server/pipeline_backend.h"
 #include "server/server.h"
 #include "server/yaml_config.h"
@@ -26,7 +29,27 @@ struct ServeArgs {
   server::ServerOptions server;
   OcrFlags ocr;  // the pipeline flags of `ppocr ocr` (src/cli/ocr_flags.h)
   double max_body_mb = 32;
+// Raises the open-file limit to its hard maximum and keeps --max_connections
+// below what it allows (each connection is a descriptor; the rest is headroom).
+void fit_connection_limit(server::ServerOptions& so) {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
+  if (rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    getrlimit(RLIMIT_NOFILE, &rl);
+  }
+  if (rl.rlim_cur == RLIM_INFINITY) return;
+  long room = static_cast<long>(rl.rlim_cur) - 64;
+  if (room < so.max_connections) {
+    std::cerr << "warning: --max_connections " << so.max_connections << " lowered to " << std::max(16L, room)
+              << " (open-file limit " << rl.rlim_cur << ")\n";
+    so.max_connections = static_cast<int>(std::max(16L, room));
+  }
+}
+
   std::string config_file;
+  std::string allowed_hosts, cors_origin;  // comma-separated lists
 };
 
 // `ppocr ocr` flags that mean nothing for a server (inputs come with requests).
@@ -47,6 +70,19 @@ void serve(ServeArgs& a) {
   for (const auto& n : notes) std::cerr << "warning: " << n << "\n";
   so.pdf_dpi = opts.pdf_dpi.value_or(so.pdf_dpi);
 
+  auto& hs = a.server;
+  if (hs.api_key.empty())
+    if (const char* k = std::getenv("PPOCR_API_KEY")) hs.api_key = k;
+  if (!a.allowed_hosts.empty()) {
+    hs.allowed_hosts = server::parse_host_list(a.allowed_hosts);
+    PPOCR_CHECK(!hs.allowed_hosts.empty(), "--allowed_hosts: no valid host name in '", a.allowed_hosts, "'");
+  }
+  if (!a.cors_origin.empty()) {
+    hs.cors_origins = server::parse_origin_list(a.cors_origin);
+    PPOCR_CHECK(!hs.cors_origins.empty(), "--cors_origin: no valid origin (scheme://host[:port]) in '",
+                a.cors_origin, "'");
+  }
+  fit_connection_limit(hs);
   // Block the stop signals in every thread; one thread waits for them.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -59,10 +95,18 @@ void serve(ServeArgs& a) {
   double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   server::Server srv(a.server, server::make_pipeline_backend(ocr), [ocr] { ocr->release_buffers(); });
   srv.bind();
-  std::cerr << "ppocr serve: pipeline loaded in " << load_s << " s; listening on http://" << a.server.host << ":"
-            << srv.port() << " (POST /ocr, GET /health); " << so.workers << " workers, queue " << so.queue_size
+  std::string base = "http://" + (a.server.host.find(':') != std::string::npos && a.server.host.front() != '['
+                                      ? "[" + a.server.host + "]"
+                                      : a.server.host) +
+                     ":" + std::to_string(srv.port());
+  std::cerr << "ppocr serve: pipeline loaded in " << load_s << " s; listening on " << base
+            << " (POST /ocr, GET /health" << (srv.web_ui_enabled() ? ", web page GET /" : "") << "); " << so.workers
+            << " workers, queue " << so.queue_size << (hs.api_key.empty() ? "" : "; API key required for /ocr")
             << std::endl;
 
+  if (hs.api_key.empty() && !srv.web_ui_enabled() && a.server.host != "127.0.0.1" && a.server.host != "localhost" &&
+      a.server.host != "::1")
+    std::cerr << "warning: listening beyond loopback without an API key (--api_key or PPOCR_API_KEY)" << std::endl;
   std::thread([&srv, stop_signals] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
@@ -116,8 +160,45 @@ CommandRegistrar reg([](CLI::App& app) {
   sc->add_option("--idle_release_s", so.idle_release_s,
                  "After this long without a request, free the models' cached buffers and trim the heaps, s (0 = never)")
       ->capture_default_str()->check(CLI::Range(0.0, 86400.0))->group(g);
-  sc->add_option("--http_threads", a->server.http_threads, "Connection threads (0 = workers + queue_size + 8)")->group(g);
-  sc->add_flag("--access_log", a->server.access_log, "Log every request to stderr")->group(g);
+  sc->add_option("--http_threads", a->server.http_threads, "HTTP event threads (0 = 2); OCR runs on the workers")
+      ->capture_default_str()->check(CLI::Range(0, 64))->group(g);
+  sc->add_flag("--access_log", a->server.access_log,
+               "One line per request on stderr: time, client, method, path, status, bytes in/out, ms, logId")
+      ->group(g);
+  auto& hs = a->server;
+  const char* h = "HTTP limits and exposure";
+  sc->add_option("--max_connections", hs.max_connections, "Open connections in all; more are closed at once")
+      ->capture_default_str()->check(CLI::Range(1, 1000000))->group(h);
+  sc->add_option("--max_connections_per_ip", hs.max_connections_per_ip, "Open connections per client address (0 = no limit)")
+      ->capture_default_str()->check(CLI::Range(0, 1000000))->group(h);
+  sc->add_option("--listen_backlog", hs.listen_backlog, "Connections the kernel may queue before they are accepted")
+      ->capture_default_str()->check(CLI::Range(16, 65535))->group(h);
+  sc->add_option("--header_timeout_s", hs.header_timeout_s,
+                 "A request's line and headers must arrive within this many seconds (from connect or request line)")
+      ->capture_default_str()->check(CLI::Range(0.1, 3600.0))->group(h);
+  sc->add_option("--body_timeout_s", hs.body_timeout_s,
+                 "A request body must arrive, and an answer be taken, within this many seconds")
+      ->capture_default_str()->check(CLI::Range(0.1, 86400.0))->group(h);
+  sc->add_option("--keepalive_timeout_s", hs.keepalive_timeout_s, "Idle time allowed between requests on a connection, s")
+      ->capture_default_str()->check(CLI::Range(0.1, 3600.0))->group(h);
+  sc->add_option("--keepalive_max_requests", hs.keepalive_max_requests, "Requests per connection before it is closed")
+      ->capture_default_str()->check(CLI::Range(1, 1000000))->group(h);
+  sc->add_option("--api_key", hs.api_key,
+                 "Require \"Authorization: Bearer KEY\" on POST /ocr (default: env PPOCR_API_KEY; empty = no auth)")
+      ->group(h);
+  sc->add_option("--allowed_hosts", a->allowed_hosts,
+                 "Comma-separated Host header values answered ('*' = any; default: the bound address, localhost, "
+                 "127.0.0.1, [::1]; for 0.0.0.0 also this machine's addresses and name)")
+      ->group(h);
+  sc->add_option("--cors_origin", a->cors_origin,
+                 "Comma-separated origins (scheme://host[:port], or '*') allowed to call /ocr from a browser; "
+                 "default: none")
+      ->group(h);
+  sc->add_option_function<std::string>(
+        "--web_ui",
+        [a](const std::string& v) { a->server.web_ui = options::parse_bool(v, "--web_ui"); },
+        "Serve the web page at GET / (default: True when bound to loopback)")
+      ->type_name("BOOL")->group(h);
   sc->callback([a, sc] {
     if (!a->config_file.empty()) server::apply_yaml_config(*sc, a->config_file);
     serve(*a);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -59,7 +60,8 @@ void OcrService::shutdown() {
   }
   idle_cv_.notify_all();
   if (watcher_.joinable()) watcher_.join();
-  pool_.shutdown();
+  pool_.shutdown();  // runs what is queued; their replies go out
+  timer_.stop();
 }
 
 static int64_t steady_ns() {
@@ -99,42 +101,76 @@ std::string OcrService::encode_image(const cv::Mat& img) const {
   return base64_encode(std::string_view(reinterpret_cast<const char*>(jpg.data()), jpg.size()));
 }
 
-Reply OcrService::handle_ocr(const std::string& body) {
-  std::string log_id = new_log_id();
+namespace {
+
+std::string seconds_text(double s) {
+  std::string secs = std::to_string(s);
+  secs.erase(secs.find_last_not_of('0') + 1);
+  if (secs.back() == '.') secs.pop_back();
+  return secs;
+}
+
+}  // namespace
+
+void OcrService::submit_ocr(std::string body, const std::string& log_id, std::function<void(Reply)> done) {
   OcrRequest req;
   try {
     req = parse_ocr_request(body);
   } catch (const HttpError& e) {
-    return {e.status(), error_body(log_id, e.status(), e.what())};
+    done({e.status(), error_body(log_id, e.status(), e.what())});
+    return;
   }
-  auto reply = std::make_shared<Reply>();
+  body.clear();
+  body.shrink_to_fit();
+  // Answered exactly once: by the worker, or by the timer when timeout_s runs out first.
+  struct Pending {
+    std::atomic<bool> answered{false};
+    std::function<void(Reply)> done;
+    std::weak_ptr<Job> job;
+    void answer(Reply r) {
+      if (!answered.exchange(true)) done(std::move(r));
+    }
+  };
+  auto pending = std::make_shared<Pending>();
+  pending->done = std::move(done);
   auto request = std::make_shared<OcrRequest>(std::move(req));
-  auto job = pool_.submit([this, reply, request, log_id](const Job& j) {
-    *reply = process(*request, log_id, j);
+  // The job owns `pending` (the timer holds it weakly), so a finished or skipped
+  // job frees the request at once.
+  auto job = pool_.submit([this, pending, request, log_id](const Job& j) {
+    Reply r = process(*request, log_id, j);
     last_active_ns_ = steady_ns();
     released_ = false;
     trimmer_.maybe_trim();  // what earlier requests freed; see heap_trim.h
   });
+    pending->answer(std::move(r));
   if (!job) {
     std::string msg = "server busy: all " + std::to_string(opts_.workers) + " workers are busy and " +
                       std::to_string(opts_.queue_size) + " requests are queued (--queue_size); retry later";
-    return {503, error_body(log_id, 503, msg)};
+    pending->answer({503, error_body(log_id, 503, msg)});
+    return;
   }
-  auto deadline = opts_.timeout_s > 0
-                      ? Job::Clock::now() + std::chrono::duration_cast<Job::Clock::duration>(
-                                                std::chrono::duration<double>(opts_.timeout_s))
-                      : Job::Clock::time_point::max();
-  if (!job->wait_until(deadline)) {
-    bool never_started = job->cancel();
-    std::string secs = std::to_string(opts_.timeout_s);
-    secs.erase(secs.find_last_not_of('0') + 1);
-    if (secs.back() == '.') secs.pop_back();
+  if (opts_.timeout_s <= 0) return;
+  pending->job = job;
+  auto deadline = Job::Clock::now() +
+                  std::chrono::duration_cast<Job::Clock::duration>(std::chrono::duration<double>(opts_.timeout_s));
+  std::weak_ptr<Pending> weak = pending;
+  timer_.at(deadline, [weak, log_id, secs = seconds_text(opts_.timeout_s)] {
+    auto p = weak.lock();
+    if (!p || p->answered) return;
+    auto j = p->job.lock();
+    bool never_started = j && j->cancel();
     if (never_started)
-      return {503, error_body(log_id, 503, "timed out after " + secs + " s waiting for a free worker (--timeout_s)")};
-    return {504, error_body(log_id, 504, "timed out after " + secs + " s while processing (--timeout_s)")};
-  }
-  // A job that finished is not touched by the worker any more.
-  return std::move(*reply);
+      p->answer({503, error_body(log_id, 503, "timed out after " + secs + " s waiting for a free worker (--timeout_s)")});
+    else
+      p->answer({504, error_body(log_id, 504, "timed out after " + secs + " s while processing (--timeout_s)")});
+  });
+}
+
+Reply OcrService::handle_ocr(const std::string& body) {
+  auto promise = std::make_shared<std::promise<Reply>>();
+  auto reply = promise->get_future();
+  submit_ocr(body, new_log_id(), [promise](Reply r) { promise->set_value(std::move(r)); });
+  return reply.get();
 }
 
 namespace {

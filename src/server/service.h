@@ -15,6 +15,7 @@
 #include <string>
 
 #include "server/backend.h"
+#include "server/deadline_timer.h"
 #include "server/heap_trim.h"
 #include "server/worker_pool.h"
 
@@ -54,6 +55,13 @@ class OcrService {
   OcrService(ServiceOptions opts, OcrFn ocr, std::function<void()> release_buffers = {});
   ~OcrService();
 
+  // POST /ocr without blocking: validates the body on the caller's thread and
+  // queues the work; `done` gets the reply exactly once: at once (invalid
+  // request, queue full), from a worker when the work is done, or from the
+  // timer thread when timeout_s runs out (503 still queued, 504 running).
+  // `log_id` goes into the reply's envelope. The HTTP front uses this.
+  void submit_ocr(std::string body, const std::string& log_id, std::function<void(Reply)> done);
+  // submit_ocr with a fresh logId, waiting for the reply (tests, in-process callers).
   Reply handle_ocr(const std::string& body);
   Reply health() const;
   // Stops taking new work, finishes what is queued and running.
@@ -75,6 +83,7 @@ class OcrService {
   std::function<void()> release_buffers_;
   HeapTrimmer trimmer_;
   WorkerPool pool_;
+  DeadlineTimer timer_;  // timeout_s per request
   // Idle release: the watcher wakes regularly and, once no request has run for
   // idle_release_s, frees the cached buffers and trims the heaps (once per idle spell).
   std::atomic<int64_t> last_active_ns_{0};  // steady clock, end of the latest request

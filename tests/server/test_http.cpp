@@ -149,11 +149,18 @@ TEST(ServeHttp, ImageByBase64GivesPaddleXResult) {
   EXPECT_LT(cv::norm(in_img, img, cv::NORM_L1) / img.total() / 3, 4.0);  // JPEG-close to the input
   EXPECT_TRUE(item["docPreprocessingImage"].is_null());
   EXPECT_EQ(res["dataInfo"], json({{"width", img.cols}, {"height", img.rows}, {"type", "image"}}));
-  // Clients that forget the JSON Content-Type (urllib's default is form-urlencoded) are served the same.
-  auto form = s.client()->Post("/ocr", body, "application/x-www-form-urlencoded");
-  ASSERT_TRUE(form);
-  EXPECT_EQ(form->status, 200);
-  EXPECT_EQ(json::parse(form->body)["result"]["ocrResults"][0]["prunedResult"], pruned);
+  // The JSON Content-Type is required (a browser may send text/plain or form bodies cross-origin
+  // without asking first); parameters and case do not matter.
+  for (const char* type : {"application/x-www-form-urlencoded", "text/plain", "multipart/form-data; boundary=x"}) {
+    auto other = s.client()->Post("/ocr", body, type);
+    ASSERT_TRUE(other);
+    EXPECT_EQ(other->status, 415) << type;
+    EXPECT_EQ(json::parse(other->body)["errorCode"], 415);
+  }
+  auto charset = s.client()->Post("/ocr", body, "Application/JSON; charset=utf-8");
+  ASSERT_TRUE(charset);
+  EXPECT_EQ(charset->status, 200);
+  EXPECT_EQ(json::parse(charset->body)["result"]["ocrResults"][0]["prunedResult"], pruned);
 }
 
 TEST(ServeHttp, VisualizeFalseOmitsImages) {
@@ -341,8 +348,13 @@ TEST(ServeHttp, TransportErrorsAreJsonToo) {
   EXPECT_EQ(json::parse(nf->body)["errorCode"], 404);
   auto get_ocr = c->Get("/ocr");
   ASSERT_TRUE(get_ocr);
-  EXPECT_GE(get_ocr->status, 400);
-  EXPECT_EQ(json::parse(get_ocr->body)["errorCode"], get_ocr->status);
+  EXPECT_EQ(get_ocr->status, 405);
+  EXPECT_EQ(get_ocr->get_header_value("Allow"), "POST");
+  EXPECT_EQ(json::parse(get_ocr->body)["errorCode"], 405);
+  auto post_health = c->Post("/health", "{}", "application/json");
+  ASSERT_TRUE(post_health);
+  EXPECT_EQ(post_health->status, 405);
+  EXPECT_EQ(post_health->get_header_value("Allow"), "GET, HEAD");
   // The server still works after all that.
   EXPECT_EQ(c->Get("/health")->status, 200);
 }
