@@ -29,6 +29,10 @@ struct ServeArgs {
   server::ServerOptions server;
   OcrFlags ocr;  // the pipeline flags of `ppocr ocr` (src/cli/ocr_flags.h)
   double max_body_mb = 32;
+  std::string config_file;
+  std::string allowed_hosts, cors_origin;  // comma-separated lists
+};
+
 // Raises the open-file limit to its hard maximum and keeps --max_connections
 // below what it allows (each connection is a descriptor; the rest is headroom).
 void fit_connection_limit(server::ServerOptions& so) {
@@ -48,10 +52,6 @@ void fit_connection_limit(server::ServerOptions& so) {
   }
 }
 
-  std::string config_file;
-  std::string allowed_hosts, cors_origin;  // comma-separated lists
-};
-
 // `ppocr ocr` flags that mean nothing for a server (inputs come with requests).
 const char* kNotServeFlags[] = {"--input", "--save_path", "--export_config", "--quiet", "--timing", "--no_progress"};
 // Table options the server sets with its own flags (--pdf_max_pages with PaddleX's default 10, --max_pixels).
@@ -69,7 +69,6 @@ void serve(ServeArgs& a) {
   apply_ocr_flags(a.ocr, opts, notes);  // flags win over the PaddleX config
   for (const auto& n : notes) std::cerr << "warning: " << n << "\n";
   so.pdf_dpi = opts.pdf_dpi.value_or(so.pdf_dpi);
-
   auto& hs = a.server;
   if (hs.api_key.empty())
     if (const char* k = std::getenv("PPOCR_API_KEY")) hs.api_key = k;
@@ -83,6 +82,7 @@ void serve(ServeArgs& a) {
                 a.cors_origin, "'");
   }
   fit_connection_limit(hs);
+
   // Block the stop signals in every thread; one thread waits for them.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -103,10 +103,10 @@ void serve(ServeArgs& a) {
             << " (POST /ocr, GET /health" << (srv.web_ui_enabled() ? ", web page GET /" : "") << "); " << so.workers
             << " workers, queue " << so.queue_size << (hs.api_key.empty() ? "" : "; API key required for /ocr")
             << std::endl;
-
   if (hs.api_key.empty() && !srv.web_ui_enabled() && a.server.host != "127.0.0.1" && a.server.host != "localhost" &&
       a.server.host != "::1")
     std::cerr << "warning: listening beyond loopback without an API key (--api_key or PPOCR_API_KEY)" << std::endl;
+
   std::thread([&srv, stop_signals] {
     int sig = 0;
     sigwait(&stop_signals, &sig);

@@ -141,8 +141,8 @@ void OcrService::submit_ocr(std::string body, const std::string& log_id, std::fu
     last_active_ns_ = steady_ns();
     released_ = false;
     trimmer_.maybe_trim();  // what earlier requests freed; see heap_trim.h
-  });
     pending->answer(std::move(r));
+  });
   if (!job) {
     std::string msg = "server busy: all " + std::to_string(opts_.workers) + " workers are busy and " +
                       std::to_string(opts_.queue_size) + " requests are queued (--queue_size); retry later";
