@@ -80,6 +80,11 @@ struct OCROptions : OCRParams {
   // (default true); the cache is $PPOCR_HOME, else ~/.paddlex/official_models.
   std::optional<bool> allow_download;
 
+  // Documents to write per input besides the JSON: a comma-separated list of
+  // txt, md, hocr, alto, pdf (see ppocr/outputs.h, docs/outputs.md). The CLI
+  // and the service read it; predict() does not.
+  std::optional<std::string> output_formats;
+
   // Where the pipeline's notes go (which models it loaded and why, stages
   // switched off, download progress). Unset = stderr; set a no-op to silence.
   std::function<void(const std::string&)> log;

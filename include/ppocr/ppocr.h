@@ -5,4 +5,5 @@
 #include "ppocr/modules.h"
 #include "ppocr/ocr.h"
 #include "ppocr/options.h"
+#include "ppocr/outputs.h"
 #include "ppocr/result.h"

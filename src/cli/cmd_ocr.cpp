@@ -1,8 +1,9 @@
 // `ppocr ocr`: PaddleOCR 3.x's `paddleocr ocr` command. Inputs stream through
 // io::InputStream (files, folders, PDFs, URLs); each page goes through the
 // pipeline; results print like PaddleOCR and save as {name}_res.json +
-// {name}_ocr_res_img.{ext}. A bad input is reported and the rest go on; the
-// exit status is 1 when any input failed.
+// {name}_ocr_res_img.{ext}, and with --output_formats each input's documents
+// (all its pages) beside them (ppocr/outputs.h). A bad input is reported and
+// the rest go on; the exit status is 1 when any input failed.
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +20,7 @@
 #include "pipelines/ocr/pages.h"
 #include "pipelines/ocr/paddlex_config.h"
 #include "ppocr/ocr.h"
+#include "ppocr/outputs.h"
 
 namespace ppocr::cli {
 namespace {
@@ -67,6 +69,28 @@ int run_ocr(const OcrFlags& f) {
     PPOCR_CHECK(!ec, f.save_path, ": cannot create the output directory: ", ec.message());
   }
 
+  // --output_formats: one DocumentWriter per input (a PDF's pages go into one file each).
+  std::vector<OutputFormat> formats;
+  if (o.output_formats) formats = parse_output_formats(*o.output_formats);
+  PPOCR_CHECK_AS(formats.empty() || !f.save_path.empty(), kInvalidArgument,
+                 "--output_formats needs --save_path (the folder the documents are written to)");
+  OutputOptions doc_opts;
+  doc_opts.pdf_dpi = ocr.effective_options().pdf_dpi.value_or(144);
+  std::unique_ptr<DocumentWriter> doc;
+  std::string doc_key, doc_label;
+  int64_t doc_failed = 0;
+  auto flush_doc = [&] {
+    if (doc && doc->page_count() > 0) {
+      try {
+        doc->save(f.save_path, "");
+      } catch (const Error& e) {
+        std::cerr << "error: " << doc_label << ": writing the documents: " << e.what() << "\n";
+        ++doc_failed;
+      }
+    }
+    doc.reset();
+  };
+
   io::InputStream stream(f.inputs, input_options(ocr.effective_options()));
   Progress bar(!f.no_progress && stream.is_batch());
   int64_t ok = 0, failed = 0;
@@ -93,8 +117,19 @@ int run_ocr(const OcrFlags& f) {
       if (!f.quiet) r.print();
       if (!f.save_path.empty()) {
         auto t2 = Clock::now();
-        r.save_to_json(f.save_path);
+        if (formats.empty()) r.save_to_json(f.save_path);
+        else save_json_with_reading_order(r, f.save_path);
         r.save_to_img(f.save_path);
+        if (!formats.empty()) {
+          std::string key = r.input_path + "\n" + r.name;
+          if (!doc || key != doc_key || r.page_index.value_or(0) == 0) {
+            flush_doc();
+            doc = std::make_unique<DocumentWriter>(formats, doc_opts);
+            doc_key = key;
+            doc_label = r.input_path.empty() ? r.name : r.input_path;
+          }
+          doc->add_page(r);
+        }
         save_s += secs_since(t2);
       }
       ++ok;
@@ -106,6 +141,12 @@ int run_ocr(const OcrFlags& f) {
   }
   bar.update(stream.done(), stream.done(), "");
   bar.clear();
+  {
+    auto t2 = Clock::now();
+    flush_doc();
+    save_s += secs_since(t2);
+  }
+  failed += doc_failed;
   if (failed) std::cerr << failed << " of " << (ok + failed) << " inputs failed\n";
   if (f.timing) {
     double total = secs_since(t_start);

@@ -52,8 +52,9 @@ void fit_connection_limit(server::ServerOptions& so) {
   }
 }
 
-// `ppocr ocr` flags that mean nothing for a server (inputs come with requests).
-const char* kNotServeFlags[] = {"--input", "--save_path", "--export_config", "--quiet", "--timing", "--no_progress"};
+// `ppocr ocr` flags that mean nothing for a server (inputs and outputFormats come with requests).
+const char* kNotServeFlags[] = {"--input",  "--save_path",   "--export_config", "--quiet",
+                                "--timing", "--no_progress", "--output_formats"};
 // Table options the server sets with its own flags (--pdf_max_pages with PaddleX's default 10, --max_pixels).
 const std::vector<std::string> kServerOwnOptions = {"pdf_max_pages", "max_image_pixels"};
 

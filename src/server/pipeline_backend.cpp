@@ -24,6 +24,7 @@ OcrFn make_pipeline_backend(std::shared_ptr<const ppocr::OCR> ocr) {
     OCRResult r = ocr->predict_page(page, p);
     PageOutput out;
     out.res = r.res_json();
+    out.result_image = r.image;  // shares the pixels
     if (visualize) {
       auto imgs = r.img();
       if (auto it = imgs.find("ocr_res_img"); it != imgs.end()) out.ocr_image = it->second;

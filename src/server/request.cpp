@@ -74,6 +74,7 @@ OcrRequest parse_ocr_request(const std::string& body_text) {
     }
   }
   r.params = o;  // the runtime part (OCRParams)
+  r.output_formats = o.output_formats;
   return r;
 }
 

@@ -15,6 +15,7 @@ struct OcrRequest {
   std::optional<int> file_type;   // 0 = PDF, 1 = image, unset = inferred
   std::optional<bool> visualize;  // unset = the server's --visualize setting
   ppocr::OCRParams params;  // the option table's runtime options, by their serving names
+  std::optional<std::string> output_formats;  // outputFormats: "txt,pdf" or ["txt", "pdf"] (docs/outputs.md)
 };
 
 OcrRequest parse_ocr_request(const std::string& body);

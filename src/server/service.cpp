@@ -9,6 +9,7 @@
 #include "engine/error.h"
 #include "io/input_source.h"
 #include "io/url_fetch.h"
+#include "ppocr/outputs.h"
 #include "server/base64.h"
 #include "server/http_error.h"
 #include "server/log_id.h"
@@ -226,6 +227,14 @@ Reply OcrService::process(const OcrRequest& req, const std::string& log_id, cons
     bool visualize = req.visualize.value_or(opts_.visualize);
     json results = json::array(), page_sizes = json::array();
     bool is_pdf = false;
+    // outputFormats: the documents of all pages (docs/outputs.md), in result.outputs.
+    std::unique_ptr<DocumentWriter> docs;
+    if (req.output_formats) {
+      std::vector<OutputFormat> formats = parse_output_formats(*req.output_formats);
+      OutputOptions oo;
+      oo.pdf_dpi = opts_.pdf_dpi;
+      if (!formats.empty()) docs = std::make_unique<DocumentWriter>(formats, oo);
+    }
     io::InputItem page;
     while (true) {
       if (job.cancelled()) return fail_reply(504, "cancelled: the request timed out");
@@ -237,6 +246,12 @@ Reply OcrService::process(const OcrRequest& req, const std::string& log_id, cons
       stage = Stage::kOcr;
       PageOutput out = ocr_(page.image, req.params, visualize);
       json item = {{"prunedResult", prune_result(out.res)}};
+      if (docs) {
+        OCRResult r = result_from_json(out.res, out.result_image.empty() ? page.image : out.result_image);
+        if (page.page_index >= 0) r.page_index = page.page_index;
+        item["prunedResult"]["reading_order"] = reading_order(r).to_json(r);
+        docs->add_page(r);
+      }
       item["ocrImage"] = nullptr;
       item["docPreprocessingImage"] = nullptr;
       item["inputImage"] = nullptr;
@@ -255,6 +270,12 @@ Reply OcrService::process(const OcrRequest& req, const std::string& log_id, cons
     else
       data_info = {{"width", page_sizes.at(0)["width"]}, {"height", page_sizes.at(0)["height"]}, {"type", "image"}};
     json result = {{"ocrResults", std::move(results)}, {"dataInfo", std::move(data_info)}};
+    if (docs) {
+      json o = json::object();
+      for (auto& [f, bytes] : docs->finish())
+        o[output_format_name(f)] = f == OutputFormat::kPdf ? json(base64_encode(bytes)) : json(std::move(bytes));
+      result["outputs"] = std::move(o);
+    }
     return {200, success_body(log_id, std::move(result))};
   } catch (const HttpError& e) {
     return fail_reply(e.status(), e.what());

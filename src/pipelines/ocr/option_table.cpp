@@ -20,6 +20,7 @@ const char* const kTl = "Text-line orientation";
 const char* const kModels = "Model selection";
 const char* const kRun = "Inference";
 const char* const kIn = "Inputs";
+const char* const kOut = "Outputs";
 
 std::vector<Spec> make_table() {
   std::vector<Spec> t;
@@ -148,6 +149,11 @@ std::vector<Spec> make_table() {
   add({"pdf_max_pages", &O::pdf_max_pages, kIn, "Read at most this many pages per PDF (0 = all)", "0", kCli, 0, 1e9});
   add({"max_image_pixels", &O::max_image_pixels, kIn, "Refuse images and PDF pages with more pixels than this",
        "200000000", kCli, 1, 1e12});
+  // ---- outputs ----
+  add({"output_formats", &O::output_formats, kOut,
+       "Documents to write per input beside {name}_res.json, a comma-separated list: txt, md, hocr, alto "
+       "({name}_alto.xml), pdf (searchable, {name}_ocr.pdf); docs/outputs.md",
+       "none", kCli, -1e300, 1e300, false, {"txt", "md", "hocr", "alto", "pdf"}, nullptr, "outputFormats", {}, true});
   return t;
 }
 
@@ -175,9 +181,22 @@ void check_range(const Spec& s, double v, const std::string& where, const std::s
 }
 
 void check_choice(const Spec& s, const std::string& v, const std::string& where) {
-  if (s.choices.empty() || std::find(s.choices.begin(), s.choices.end(), v) != s.choices.end()) return;
+  if (s.choices.empty()) return;
   std::string list;
   for (const auto& c : s.choices) list += (list.empty() ? "" : ", ") + c;
+  if (s.list) {  // "txt, PDF": each item (trimmed, any case) one of the choices; "" = none
+    std::istringstream is(v);
+    std::string item;
+    while (std::getline(is, item, ',')) {
+      size_t a = item.find_first_not_of(" \t"), b = item.find_last_not_of(" \t");
+      if (a == std::string::npos) continue;
+      item = lower(item.substr(a, b - a + 1));
+      if (std::find(s.choices.begin(), s.choices.end(), item) == s.choices.end())
+        bad(where, "items must be among " + list + ", got '" + item + "'");
+    }
+    return;
+  }
+  if (std::find(s.choices.begin(), s.choices.end(), v) != s.choices.end()) return;
   bad(where, "must be one of " + list + ", got '" + v + "'");
 }
 
@@ -342,11 +361,21 @@ void set_json(OCROptions& o, const Spec& s, const nlohmann::json& v, const std::
       check_range(s, v.get<double>(), where, v.dump());
       store(o, s, v.get<double>());
       break;
-    case Kind::kString:
-      if (!v.is_string()) bad(where, std::string("must be a string or null, got ") + got);
-      check_choice(s, v.get<std::string>(), where);
-      store(o, s, v.get<std::string>());
+    case Kind::kString: {
+      std::string text;
+      if (s.list && v.is_array()) {  // ["txt", "pdf"] as "txt,pdf"
+        for (const auto& x : v) {
+          if (!x.is_string()) bad(where, "must be a string or a list of strings, got " + v.dump());
+          text += (text.empty() ? "" : ",") + x.get<std::string>();
+        }
+      } else {
+        if (!v.is_string()) bad(where, std::string("must be a string or null, got ") + got);
+        text = v.get<std::string>();
+      }
+      check_choice(s, text, where);
+      store(o, s, text);
       break;
+    }
     case Kind::kShape: {
       if (!v.is_array()) bad(where, std::string("must be a list of 3 integers [C, H, W], got ") + got);
       std::vector<int> shape;

@@ -41,6 +41,7 @@ struct Spec {
   const char* yaml_path = nullptr;   // PaddleX pipeline config key, "SubModules.TextDetection.thresh"
   const char* serving = nullptr;     // serving request field, "textDetThresh"
   std::vector<const char*> aliases;  // deprecated PaddleOCR 2.x names
+  bool list = false;                 // strings: a comma-separated list of `choices` (JSON: also an array)
 };
 
 const std::vector<Spec>& table();
