@@ -37,8 +37,8 @@ class PaddleOCR:
         (HxW gray or HxWx3 BGR uint8; other dtypes are converted); encoded image/PDF bytes; or a list of
         these. kwargs: predict()'s overrides (use_doc_orientation_classify, use_doc_unwarping,
         use_textline_orientation, text_det_limit_side_len, text_det_limit_type, text_det_thresh,
-        text_det_box_thresh, text_det_unclip_ratio, text_rec_score_thresh). Types and argument names are
-        checked now (TypeError / ValueError); unreadable inputs raise when reached.
+        text_det_box_thresh, text_det_unclip_ratio, text_rec_score_thresh, return_word_box). Types and
+        argument names are checked now (TypeError / ValueError); unreadable inputs raise when reached.
         """
         params = _ppocr.OCR.params(kwargs)
         sources = _inputs.normalize(input)

@@ -237,6 +237,9 @@ def test_runtime_overrides(ocr):
     assert small["text_det_params"]["limit_side_len"] == 320
     # None means "not given"
     assert ocr.predict(p, text_det_thresh=None)[0].json == base.json
+    words = ocr.predict(p, return_word_box=True)[0]
+    assert words["return_word_box"] is True and len(words["text_word_boxes"]) == len(words["rec_texts"])
+    assert ["".join(w) for w in words["text_word"]] == words["rec_texts"]
 
 
 def test_threads_share_one_pipeline(ocr):
