@@ -22,11 +22,9 @@ os.environ["PYTHONPATH"] = os.pathsep.join(os.path.abspath(p) for p in os.enviro
 
 
 def shared_dir():
-    for d in (os.environ.get("PPOCR_SHARED_DIR"), os.environ.get("PPOCR_DEFAULT_SHARED_DIR"),
-              os.path.join(REPO, "..", "shared")):
-        if d and os.path.isdir(d):
-            return os.path.abspath(d)
-    return None
+    d = (os.environ.get("PPOCR_SHARED_DIR") or os.environ.get("PPOCR_DEFAULT_SHARED_DIR")
+         or os.path.join(REPO, "..", "shared"))
+    return os.path.abspath(d) if os.path.isdir(d) else None
 
 
 SHARED = shared_dir()
