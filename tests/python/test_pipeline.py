@@ -195,7 +195,7 @@ def test_predict_folder(ocr, tmp_path):
     (tmp_path / "notes.txt").write_text("not an image")
     rs = ocr.predict(str(tmp_path))
     assert [os.path.basename(r["input_path"]) for r in rs] == ["a.jpg", "b.jpg"]
-    assert rs[0]["rec_texts"] == rs[1]["rec_texts"]
+    assert rs[0]["rec_texts"] == rs[1]["rec_texts"] == ocr.predict(shared_path(IMG2))[0]["rec_texts"] != []
 
 
 def test_predict_pdf(ocr, tmp_path):
