@@ -21,3 +21,10 @@ fi
 BUILD_DIR=${BUILD_DIR:-build}
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release ${CMAKE_ARGS:-}
 cmake --build "$BUILD_DIR" -j"$(nproc)"
+# The Python package `ppocr` for Debian's python3 (docs/python.md), so that
+# `python3 -c "import ppocr"` works after this script; only for the main build.
+if [ "$BUILD_DIR" = build ] && [ -z "${PPOCR_NO_PY_INSTALL:-}" ] && [ -f "$BUILD_DIR/python/ppocr/__init__.py" ]; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO cmake --install "$BUILD_DIR" --component python >/dev/null && echo "Installed the Python package ppocr"
+fi
