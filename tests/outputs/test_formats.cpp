@@ -208,3 +208,41 @@ TEST(OutputFormats, ResultFromJsonRoundTrip) {
   EXPECT_EQ(to_alto({q}), to_alto({p}));
   EXPECT_THROW(result_from_json(nlohmann::json::array()), Error);
 }
+
+namespace {
+// Whether OCRResult has PaddleOCR's word boxes (return_word_box): the outputs use them when it does.
+template <class R, class = void>
+struct HasWordBoxes : std::false_type {};
+template <class R>
+struct HasWordBoxes<R, std::void_t<decltype(std::declval<R&>().text_word)>> : std::true_type {};
+}  // namespace
+
+TEST(OutputFormats, WordsFromTheResultsWordBoxes) {
+  auto quad = [](int x0, int x1) { return nlohmann::json{{x0, 10}, {x1, 10}, {x1, 40}, {x0, 40}}; };
+  nlohmann::json res = {{"rec_texts", {"hello big world"}},
+                        {"rec_scores", {0.9}},
+                        {"rec_polys", {quad(10, 300)}},
+                        {"rec_boxes", {{10, 10, 300, 40}}},
+                        {"return_word_box", true},
+                        {"text_word", {{"hello", " ", "big", " ", "world"}}},
+                        {"text_word_region",
+                         {{quad(10, 90), quad(90, 100), quad(100, 160), quad(160, 170), quad(170, 300)}}}};
+  OCRResult r = result_from_json(res, cv::Mat(60, 320, CV_8UC3, cv::Scalar::all(255)));
+  std::string h = to_hocr({r}), a = to_alto({r});
+  std::regex word_re("class=\"ocrx_word\" id=\"word_1_\\d+\" title=\"bbox (\\d+) 10 (\\d+) 40; x_wconf 90\">([^<]*)<");
+  std::vector<std::string> words;
+  for (auto it = std::sregex_iterator(h.begin(), h.end(), word_re); it != std::sregex_iterator(); ++it)
+    words.push_back((*it)[1].str() + "-" + (*it)[2].str() + ":" + (*it)[3].str());
+  if constexpr (HasWordBoxes<OCRResult>::value) {
+    // The words and their boxes as the JSON has them; the spaces between them are not words.
+    EXPECT_EQ(words, (std::vector<std::string>{"10-90:hello", "100-160:big", "170-300:world"}));
+    EXPECT_NE(a.find("<String ID=\"word_1_2\" CONTENT=\"big\" HPOS=\"100\" VPOS=\"10\" WIDTH=\"60\" HEIGHT=\"30\""),
+              std::string::npos)
+        << a;
+    EXPECT_NE(a.find("<SP HPOS=\"90\" VPOS=\"10\" WIDTH=\"10\"/>"), std::string::npos) << a;
+  } else {
+    EXPECT_EQ(words, (std::vector<std::string>{"10-300:hello big world"}));
+  }
+  std::string dir = test::temp_dir("words");
+  EXPECT_EQ(validate_alto(test::write_file(dir, "w_alto.xml", a)).status, 0);
+}
