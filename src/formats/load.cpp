@@ -50,14 +50,14 @@ static ModelFiles from_model_file(const fs::path& file) {
     m.format = ends_with(n, ".json") ? ModelFormat::Paddle3 : ModelFormat::Paddle2;
     stem = n.substr(0, n.rfind('.'));
     m.params = (dir / (stem + ".pdiparams")).string();
-    if (!fs::exists(m.params, ec)) fail("model ", file.string(), ": weights file ", m.params, " not found");
+    if (!fs::exists(m.params, ec)) fail_as(ErrorCode::kNotFound, "model ", file.string(), ": weights file ", m.params, " not found");
     return m;
   }
   if (ends_with(n, ".param")) {
     m.format = ModelFormat::Ncnn;
     stem = n.substr(0, n.size() - 6);
     m.params = (dir / (stem + ".bin")).string();
-    if (!fs::exists(m.params, ec)) fail("model ", file.string(), ": weights file ", m.params, " not found");
+    if (!fs::exists(m.params, ec)) fail_as(ErrorCode::kNotFound, "model ", file.string(), ": weights file ", m.params, " not found");
     return m;
   }
   fail("model file ", file.string(), ": unknown format (expected .onnx, .pdmodel, .json or .param)");
@@ -66,7 +66,7 @@ static ModelFiles from_model_file(const fs::path& file) {
 ModelFiles find_model_files(const std::string& path) {
   std::error_code ec;
   fs::path p(path);
-  if (!fs::exists(p, ec)) fail("model path ", path, " does not exist");
+  if (!fs::exists(p, ec)) fail_as(ErrorCode::kNotFound, "model path ", path, " does not exist");
   if (!fs::is_directory(p, ec)) return from_model_file(p);
   for (const char* name : {"inference.json", "inference.pdmodel", "inference.onnx", "inference.ncnn.param"}) {
     if (fs::exists(p / name, ec)) return from_model_file(p / name);
@@ -75,7 +75,7 @@ ModelFiles find_model_files(const std::string& path) {
     std::string f = first_with_suffix(p, suf);
     if (!f.empty()) return from_model_file(f);
   }
-  fail("model directory ", path,
+  fail_as(ErrorCode::kNotFound, "model directory ", path,
        " holds no model (inference.json + .pdiparams, inference.pdmodel + .pdiparams, *.onnx, or *.param + *.bin)");
 }
 
