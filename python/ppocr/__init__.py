@@ -32,7 +32,7 @@ from ._modules import (
     TextLineOrientationClassification,
     TextRecognition,
 )
-from ._result import ModuleResult, OCRResult
+from ._result import ModuleResult, OCRResult, render_outputs, save_outputs
 
 PPOCRError.__module__ = "ppocr"
 
@@ -47,5 +47,7 @@ __all__ = [
     "ModuleResult",
     "PPOCRError",
     "option_table",
+    "render_outputs",
+    "save_outputs",
     "__version__",
 ]

@@ -134,3 +134,34 @@ class ModuleResult(_ResultBase):
             os.makedirs(os.path.dirname(p), exist_ok=True)
         _ppocr.imwrite(p, self._vis)
         return [p]
+
+
+def _natives(results):
+    if isinstance(results, OCRResult):
+        results = [results]
+    natives = []
+    for r in results:
+        if not isinstance(r, OCRResult):
+            raise TypeError(f"expected OCRResult objects (from PaddleOCR.predict), got {type(r).__name__}")
+        natives.append(r._native)
+    if not natives:
+        raise ValueError("no results given")
+    return natives
+
+
+def _formats(formats):
+    if isinstance(formats, str):
+        return formats
+    return ",".join(formats)
+
+
+def render_outputs(results, formats=("txt", "md", "hocr", "alto", "pdf")):
+    """One input's page results (in order) as documents: {"txt": bytes, "md": ..., "hocr": ..., "alto": ...,
+    "pdf": ...} for the formats asked ("txt,pdf" or a list). Lines follow the reading order (docs/outputs.md)."""
+    return _ppocr.render_outputs(_natives(results), _formats(formats))
+
+
+def save_outputs(results, save_path, formats=("txt", "md", "hocr", "alto", "pdf")):
+    """Writes render_outputs' documents into the folder save_path as {name}.txt, {name}.md, {name}.hocr,
+    {name}_alto.xml and {name}_ocr.pdf (name: the input's); returns the files written."""
+    return _ppocr.save_outputs(_natives(results), _path(save_path), _formats(formats))

@@ -593,6 +593,33 @@ PYBIND11_MODULE(_ppocr, m) {
       .def_property_readonly("file_stem", &OCRResult::file_stem)
       .def_property_readonly("name", [](const OCRResult& r) { return r.name; });
 
+  // Documents out (include/ppocr/outputs.h): one input's pages -> txt, md, hocr, alto, pdf.
+  auto pages_of = [](const std::vector<const OCRResult*>& rs) {
+    std::vector<OCRResult> pages;
+    for (const OCRResult* r : rs) pages.push_back(*r);
+    return pages;
+  };
+  m.def(
+      "render_outputs",
+      [pages_of](const std::vector<const OCRResult*>& rs, const std::string& formats) {
+        std::map<OutputFormat, std::string> out;
+        {
+          py::gil_scoped_release nogil;
+          out = render_outputs(pages_of(rs), parse_output_formats(formats));
+        }
+        py::dict d;
+        for (const auto& [f, bytes] : out) d[py::str(output_format_name(f))] = py::bytes(bytes);
+        return d;
+      },
+      py::arg("results"), py::arg("formats"));
+  m.def(
+      "save_outputs",
+      [pages_of](const std::vector<const OCRResult*>& rs, const std::string& dir, const std::string& formats) {
+        py::gil_scoped_release nogil;
+        return save_outputs(pages_of(rs), dir, parse_output_formats(formats));
+      },
+      py::arg("results"), py::arg("save_path"), py::arg("formats"));
+
   py::class_<PyOCR>(m, "OCR")
       .def(py::init<const py::dict&, const py::object&>(), py::arg("kwargs"), py::arg("paddlex_config") = py::none())
       .def_static("params", &params_from_kwargs, py::arg("kwargs"),
