@@ -43,7 +43,10 @@ OcrRequest parse_ocr_request(const std::string& body_text) {
   try {
     body = json::parse(body_text);
   } catch (const json::parse_error& e) {
-    throw HttpError(422, std::string("invalid request: body is not valid JSON: ") + e.what());
+    // The parser's own message names its internals; the byte offset is what a client needs.
+    throw HttpError(422, "invalid request: body is not valid JSON (error at byte " + std::to_string(e.byte) + ")");
+  } catch (const json::exception&) {  // e.g. a number out of range (1e400)
+    throw HttpError(422, "invalid request: body is not valid JSON (a number is out of range)");
   }
   if (!body.is_object())
     throw HttpError(422, std::string("invalid request: body must be a JSON object, got ") + type_name(body));

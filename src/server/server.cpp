@@ -14,6 +14,7 @@
 #include <cstring>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_set>
 
@@ -84,9 +85,16 @@ struct RequestCtx {
   bool declared = false;  // the body's size was declared (Content-Length) and reserved up front
   std::string body;
   size_t bytes_in = 0, drained = 0, budget = 0;
-  int refuse = 0;  // an error decided before the body ended; the rest of the body is read and dropped
-  std::string refuse_msg;
-  std::vector<std::pair<std::string, std::string>> refuse_headers;
+  // An answer decided before the body was read, sent at the final call (MHD
+  // closes a connection whose answer is queued before then).
+  struct Answer {
+    int status = 0;
+    std::string body, ctype;
+    std::vector<std::pair<std::string, std::string>> headers;
+    bool close = false;
+  };
+  std::optional<Answer> later;
+  bool draining = false;  // a refused body: read and dropped, then `later` is sent and the connection closed
   bool abort = false;  // drop the connection without an answer
   std::mutex mu;
   bool answered = false;  // the service's reply is in `reply`
@@ -247,20 +255,28 @@ struct Server::Impl {
     return respond(c, r, status, error_body(r.log_id, status, msg), "application/json", headers, close);
   }
 
-  // An error for a request whose body has not been read yet. Answering at once
-  // and closing would reset the connection under a client still sending, which
-  // may then never read the answer; so a body of up to 2 x max_body bytes is
-  // read and dropped first (by then the answer is seen). Bigger bodies, and clients
-  // waiting for "100 Continue", get the answer at once. Either way the
-  // connection is closed after it: nothing of the body is ever read as a request.
+  // The answer to a request, given when the request (and its body) has been
+  // read: MHD 0.9.75 closes the connection when an answer is queued earlier.
+  MHD_Result answer_later(RequestCtx& r, int status, std::string body, std::string_view ctype,
+                          std::vector<std::pair<std::string, std::string>> headers = {}, bool close = false) {
+    r.later = RequestCtx::Answer{status, std::move(body), std::string(ctype), std::move(headers), close};
+    return MHD_YES;
+  }
+
+  // An error decided from the headers alone. Without a body it is sent as any
+  // answer. With one, answering at once and closing would reset the connection
+  // under a client still sending, which may then never read the answer; so a
+  // body of up to 2 x max_body bytes is read and dropped first, then the answer
+  // goes out and the connection is closed. Bigger bodies, and clients waiting
+  // for "100 Continue", get the answer at once. Nothing of a refused body is
+  // ever read as a request.
   MHD_Result refuse(MHD_Connection* c, RequestCtx& r, const HeaderScan& h, int status, std::string msg,
                     std::vector<std::pair<std::string, std::string>> headers = {}) {
     const size_t max_body = self.service_->options().max_body_bytes;
-    if (!h.has_body() || h.expect_continue || h.declared() > 2 * max_body)
-      return error(c, r, status, msg, headers, true);
-    r.refuse = status;
-    r.refuse_msg = std::move(msg);
-    r.refuse_headers = std::move(headers);
+    if (!h.has_body()) return answer_later(r, status, error_body(r.log_id, status, msg), "application/json", headers);
+    if (h.expect_continue || h.declared() > 2 * max_body) return error(c, r, status, msg, headers, true);
+    answer_later(r, status, error_body(r.log_id, status, msg), "application/json", std::move(headers), true);
+    r.draining = true;
     r.reading = true;
     return MHD_YES;
   }
@@ -404,12 +420,12 @@ struct Server::Impl {
     }
     if (path == "/health") {
       if (!get) return refuse(c, r, h, 405, "method not allowed: /health takes GET", {{"Allow", "GET, HEAD"}});
-      return respond(c, r, 200, error_body(r.log_id, 0, "Healthy"), "application/json");
+      return answer_later(r, 200, error_body(r.log_id, 0, "Healthy"), "application/json");
     }
     if (web_ui) {
       if (const WebAsset* a = find_web_asset(path)) {
         if (!get) return refuse(c, r, h, 405, "method not allowed: the page takes GET", {{"Allow", "GET, HEAD"}});
-        return respond(c, r, 200, std::string(a->body), a->content_type,
+        return answer_later(r, 200, std::string(a->body), a->content_type,
                        {{"Content-Security-Policy", kWebUiCsp},
                         {"X-Frame-Options", "DENY"},
                         {"Referrer-Policy", "no-referrer"}});
@@ -422,9 +438,9 @@ struct Server::Impl {
 
   MHD_Result preflight(MHD_Connection* c, RequestCtx& r, const HeaderScan& h) {
     if (!h.origin || !origin_listed(cors, h.origin_value) || !iequals(h.acr_method, "POST"))
-      return error(c, r, 403, "cross-origin request refused: the origin is not allowed (--cors_origin)");
+      return refuse(c, r, h, 403, "cross-origin request refused: the origin is not allowed (--cors_origin)");
     r.cors_origin = h.origin_value;
-    return respond(c, r, 204, "", "text/plain",
+    return answer_later(r, 204, "", "text/plain",
                    {{"Access-Control-Allow-Methods", "POST"},
                     {"Access-Control-Allow-Headers", "Content-Type, Authorization"},
                     {"Access-Control-Max-Age", "600"}});
@@ -463,16 +479,16 @@ struct Server::Impl {
 
   void receive(RequestCtx& r, const char* data, size_t n) {
     r.bytes_in += n;
-    if (!r.reading) return;
+    if (!r.reading) return;  // a request that takes no body: its bytes are read and dropped
     const size_t max_body = self.service_->options().max_body_bytes;
-    auto drop = [&](int status, std::string msg) {
-      r.refuse = status;
-      r.refuse_msg = std::move(msg);
+    auto drop = [&](int status, const std::string& msg) {
+      answer_later(r, status, error_body(r.log_id, status, msg), "application/json", {}, true);
+      r.draining = true;
       r.body.clear();
       r.body.shrink_to_fit();
       release(r);
     };
-    if (r.refuse) {
+    if (r.draining) {
       // Read and drop up to 2 x max_body bytes so the client can read the
       // answer; beyond that, the connection is dropped.
       r.drained += n;
@@ -501,7 +517,11 @@ struct Server::Impl {
         return respond(c, r, reply.status, std::move(reply.body), "application/json");
       }
     }
-    if (r.refuse) return error(c, r, r.refuse, r.refuse_msg, r.refuse_headers, true);
+    if (r.later) {
+      RequestCtx::Answer a = std::move(*r.later);
+      r.later.reset();
+      return respond(c, r, a.status, std::move(a.body), a.ctype, a.headers, a.close);
+    }
     if (!r.reading) return MHD_NO;
     r.reading = false;
     std::string body = std::move(r.body);
