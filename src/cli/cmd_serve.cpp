@@ -104,8 +104,8 @@ void serve(ServeArgs& a) {
             << " (POST /ocr, GET /health" << (srv.web_ui_enabled() ? ", web page GET /" : "") << "); " << so.workers
             << " workers, queue " << so.queue_size << (hs.api_key.empty() ? "" : "; API key required for /ocr")
             << std::endl;
-  if (hs.api_key.empty() && !srv.web_ui_enabled() && a.server.host != "127.0.0.1" && a.server.host != "localhost" &&
-      a.server.host != "::1")
+  const std::string bound = server::normalize_host(a.server.host);
+  if (hs.api_key.empty() && bound != "localhost" && bound != "[::1]" && bound.rfind("127.", 0) != 0)
     std::cerr << "warning: listening beyond loopback without an API key (--api_key or PPOCR_API_KEY)" << std::endl;
 
   std::thread([&srv, stop_signals] {
