@@ -5,15 +5,22 @@
 #include <signal.h>
 #include <sys/resource.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <thread>
 
 #include "cli/command.h"
 #include "cli/ocr_flags.h"
 #include "engine/error.h"
+#include "io/image_decode.h"
+#include "io/pdf.h"
 #include "pipelines/ocr/option_table.h"
 #include "pipelines/ocr/paddlex_config.h"
 #include "ppocr/ocr.h"
@@ -52,6 +59,51 @@ void fit_connection_limit(server::ServerOptions& so) {
   }
 }
 
+// OpenCV 4.6 reads OPENCV_IO_MAX_IMAGE_PIXELS / _WIDTH / _HEIGHT once, when
+// libopencv_imgcodecs is loaded, before main(): a setenv() now would change
+// nothing. So when the environment does not already carry the limits for
+// --max_pixels, set them and re-execute this program (same pid, same
+// arguments; before any thread or model exists). A limit the environment already
+// sets lower is kept. OpenCV then refuses, from each decoder's own header, any
+// image over --max_pixels, behind io's header checks.
+void ensure_opencv_decode_limits(long max_pixels) {
+  const char* kGuard = "PPOCR_SERVE_REEXECUTED";
+  const bool reexecuted = std::getenv(kGuard) != nullptr;
+  unsetenv(kGuard);
+  bool same = true;
+  auto wanted = io::opencv_decode_limits_env(max_pixels);
+  for (auto& [name, value] : wanted) {
+    const char* cur = std::getenv(name.c_str());
+    char* end = nullptr;
+    long long c = cur ? std::strtoll(cur, &end, 10) : -1;
+    if (cur && end && *end == '\0' && c > 0 && c < std::stoll(value)) value = cur;  // stricter already
+    if (!cur || value != cur) same = false;
+  }
+  if (same) return;
+  if (reexecuted) {
+    std::cerr << "warning: could not set OpenCV's decode limits (OPENCV_IO_MAX_IMAGE_PIXELS); io's own checks apply\n";
+    return;
+  }
+  std::ifstream f("/proc/self/cmdline", std::ios::binary);
+  std::string all((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::vector<std::string> args;
+  for (size_t s = 0; s < all.size();) {
+    size_t e = all.find('\0', s);
+    if (e == std::string::npos) e = all.size();
+    args.push_back(all.substr(s, e - s));
+    s = e + 1;
+  }
+  if (args.empty()) return;
+  for (auto& [name, value] : wanted) setenv(name.c_str(), value.c_str(), 1);
+  setenv(kGuard, "1", 1);
+  std::vector<char*> argv;
+  for (auto& x : args) argv.push_back(x.data());
+  argv.push_back(nullptr);
+  execv("/proc/self/exe", argv.data());
+  unsetenv(kGuard);
+  std::cerr << "warning: could not re-execute to set OpenCV's decode limits; io's own checks apply\n";
+}
+
 // `ppocr ocr` flags that mean nothing for a server (inputs and outputFormats come with requests).
 const char* kNotServeFlags[] = {"--input",  "--save_path",   "--export_config", "--quiet",
                                 "--timing", "--no_progress", "--output_formats"};
@@ -60,7 +112,17 @@ const std::vector<std::string> kServerOwnOptions = {"pdf_max_pages", "max_image_
 
 void serve(ServeArgs& a) {
   auto& so = a.server.service;
+  ensure_opencv_decode_limits(so.max_pixels);  // may re-execute this program
   PPOCR_CHECK(a.max_body_mb > 0, "--max_body_mb must be > 0");
+  if (!so.local_url_root.empty()) {
+    std::error_code ec;
+    PPOCR_CHECK(std::filesystem::is_directory(so.local_url_root, ec), "--local_url_root: not a directory: ",
+                so.local_url_root);
+    if (!so.allow_local_urls) std::cerr << "warning: --local_url_root has no effect without --allow_local_urls\n";
+  }
+  if (!io::pdf_helpers_available())
+    std::cerr << "warning: poppler-utils (pdfinfo, pdftoppm) not found: PDF requests will be refused "
+                 "(PDF pages are rendered in helper processes that a timeout can stop)\n";
   so.max_body_bytes = static_cast<size_t>(a.max_body_mb * 1024 * 1024);
   OCROptions opts;
   std::vector<std::string> notes;
@@ -145,7 +207,12 @@ CommandRegistrar reg([](CLI::App& app) {
       ->capture_default_str()->check(CLI::Range(0, 100000))->group(g);
   sc->add_option("--max_pixels", so.max_pixels, "Largest image / rendered PDF page in pixels; beyond it: 413")
       ->capture_default_str()->check(CLI::Range(1L, 4'000'000'000L))->group(g);
-  sc->add_flag("--allow_local_urls", so.allow_local_urls, "Allow file:// and loopback/private-network URLs")->group(g);
+  sc->add_flag("--allow_local_urls", so.allow_local_urls,
+               "Allow URLs to loopback/private-network addresses, and file:// URLs under --local_url_root")
+      ->group(g);
+  sc->add_option("--local_url_root", so.local_url_root,
+                 "With --allow_local_urls: file:// URLs may read regular files under this directory (default: none)")
+      ->group(g);
   sc->add_option_function<std::string>(
         "--visualize",
         [a](const std::string& v) {
@@ -156,6 +223,20 @@ CommandRegistrar reg([](CLI::App& app) {
   sc->add_option("--max_output_img_size", so.max_output_img_side, "Returned images fit in this square (0 = as is)")
       ->capture_default_str()->group(g);
   sc->add_option("--fetch_timeout_s", so.fetch_timeout_s, "Time limit for fetching a URL, s")->capture_default_str()->group(g);
+  sc->add_option("--fetch_workers", so.fetch_workers, "Threads downloading URL inputs (apart from the OCR workers)")
+      ->capture_default_str()->check(CLI::Range(1, 256))->group(g);
+  sc->add_option("--fetch_proxy", so.fetch_proxy,
+                 "Proxy for URL inputs, e.g. http://proxy:3128 (default: none; http_proxy & co. are ignored)")
+      ->group(g);
+  sc->add_option("--max_request_pixels", so.max_request_pixels,
+                 "Pixels of all pages of one request together (images, rendered PDF pages); beyond it: 413 (0 = no limit)")
+      ->capture_default_str()->check(CLI::Range(0LL, 1'000'000'000'000LL))->group(g);
+  sc->add_option("--pdf_page_timeout_s", so.pdf_page_timeout_s,
+                 "Time budget to render one PDF page (or read the document), s; beyond it: 413 (0 = none)")
+      ->capture_default_str()->check(CLI::Range(0.0, 86400.0))->group(g);
+  sc->add_option("--pdf_page_mb", so.pdf_page_mb,
+                 "Memory budget of the process rendering one PDF page, MiB; beyond it: 413 (0 = none)")
+      ->capture_default_str()->check(CLI::Range(0, 1'000'000))->group(g);
   sc->add_option("--heap_trim_s", so.heap_trim_s, "Give freed heap memory back to the system at most this often, s (0 = never)")
       ->capture_default_str()->check(CLI::Range(0.0, 86400.0))->group(g);
   sc->add_option("--idle_release_s", so.idle_release_s,

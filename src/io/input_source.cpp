@@ -102,6 +102,25 @@ int64_t InputStream::known_remaining() const {
   return n;
 }
 
+void InputStream::check_budget(double pixels, const std::string& what, const std::string& which) const {
+  const int64_t max = opts_.max_total_pixels;
+  if (max <= 0 || double(pixels_used_) + pixels <= double(max)) return;
+  std::string name = opts_.max_total_pixels_name.empty() ? std::string() : " (" + opts_.max_total_pixels_name + ")";
+  fail_as(ErrorCode::kTooLarge, what, ": ", which, " ", static_cast<long long>(std::min(pixels, 9e18)), " pixels",
+          pixels_used_ > 0 ? " more" : "", ", over the limit of ", max, " pixels for all pages together", name);
+}
+
+cv::Mat InputStream::decode(const std::string& bytes, const std::string& what) {
+  ImageSize sz;
+  // An image over the per-image limit is left to decode_image, whose message names that limit.
+  if (opts_.max_total_pixels > 0 && probe_image_size(bytes.data(), bytes.size(), sz) &&
+      (opts_.decode.max_pixels <= 0 || double(sz.width) * double(sz.height) <= double(opts_.decode.max_pixels)))
+    check_budget(double(sz.width) * double(sz.height), what, "the image has");
+  cv::Mat img = decode_image(bytes, what, opts_.decode);
+  pixels_used_ += int64_t(img.cols) * img.rows;
+  return img;
+}
+
 void InputStream::emit_page(InputItem& item) {
   OpenPdf& d = *pdf_;
   int page = d.next_page++;
@@ -110,7 +129,14 @@ void InputStream::emit_page(InputItem& item) {
   item.page_count = d.doc->page_count();
   item.name = d.stem;
   try {
-    item.image = d.doc->render_page(page);
+    PdfPageSize sz = d.doc->page_size(page);
+    double px = double(sz.width) * double(sz.height);
+    if (opts_.pdf.max_pixels <= 0 || px <= double(opts_.pdf.max_pixels))  // else render_page refuses it, naming that limit
+      check_budget(px, d.doc->name(), "page " + std::to_string(page) + " would render to");
+    cv::Mat img = d.doc->render_page(page);
+    check_budget(double(img.cols) * img.rows, d.doc->name(), "page " + std::to_string(page) + " rendered to");
+    pixels_used_ += int64_t(img.cols) * img.rows;
+    item.image = std::move(img);
   } catch (const Error& e) {
     item.error = e.what();
     item.error_code = e.code();
@@ -126,6 +152,19 @@ bool InputStream::open_pdf(const Pending& p, std::string bytes, InputItem& item)
     d.doc = std::make_unique<PdfDocument>(PdfDocument::open_file(p.path, opts_.pdf));
   else
     d.doc = std::make_unique<PdfDocument>(PdfDocument::open_memory(std::move(bytes), p.path, opts_.pdf));
+  // The whole budget is checked before the first page is rendered. A page over
+  // the per-page limit is not counted: it will not be rendered (its item says why).
+  double total = 0;
+  const double per_page = opts_.pdf.max_pixels > 0 ? double(opts_.pdf.max_pixels) : 1e300;
+  for (int i = 0; i < d.doc->pages_to_render(); ++i) {
+    PdfPageSize sz = d.doc->page_size(i);
+    double px = double(sz.width) * double(sz.height);
+    if (px <= per_page) total += px;
+  }
+  const int n = d.doc->pages_to_render();
+  check_budget(total, d.doc->name(),
+               n == 1 ? std::string("the page would render to")
+                      : "the " + std::to_string(n) + " pages to process would render to");
   pdf_ = std::move(d);
   emit_page(item);
   return true;
@@ -154,7 +193,7 @@ bool InputStream::next(InputItem& item) {
           ++done_;
           return true;
         }
-        item.image = decode_image(p.bytes, p.path, opts_.decode);
+        item.image = decode(p.bytes, p.path);
       } else if (is_url(p.path)) {
         PPOCR_CHECK_AS(opts_.allow_urls, kForbidden, p.path, ": URL inputs are not allowed here");
         std::string bytes = fetch_url(p.path, opts_.fetch);
@@ -163,7 +202,7 @@ bool InputStream::next(InputItem& item) {
           ++done_;
           return true;
         }
-        item.image = decode_image(bytes, p.path, opts_.decode);
+        item.image = decode(bytes, p.path);
       } else {
         PPOCR_CHECK_AS(opts_.allow_local_paths, kForbidden, p.path, ": local paths are not allowed here");
         std::error_code ec;
@@ -192,7 +231,7 @@ bool InputStream::next(InputItem& item) {
           ++done_;
           return true;
         }
-        item.image = decode_image(bytes, p.path, opts_.decode);
+        item.image = decode(bytes, p.path);
       }
     } catch (const Error& e) {
       item.image.release();

@@ -27,6 +27,12 @@ struct InputOptions {
   PdfOptions pdf;
   bool allow_urls = true;
   bool allow_local_paths = true;  // false for untrusted callers (the server)
+  // Pixels of all the pages a stream gives together (images, and PDF pages as
+  // rendered): a PDF whose pages to render would go over is refused when it is
+  // opened, from the pages' sizes, before any page is rendered; an image before
+  // it is decoded, from its header. 0 = no limit. The server's per-request budget.
+  int64_t max_total_pixels = 0;
+  std::string max_total_pixels_name;  // how the caller's users name it (the server: its flag)
 };
 
 struct InputItem {
@@ -99,11 +105,15 @@ class InputStream {
   InputStream() = default;
   bool open_pdf(const Pending& p, std::string bytes, InputItem& item);
   void emit_page(InputItem& item);
+  cv::Mat decode(const std::string& bytes, const std::string& what);
+  // Throws kTooLarge when `pixels` more would go over max_total_pixels.
+  void check_budget(double pixels, const std::string& what, const std::string& which) const;
 
   InputOptions opts_;
   std::deque<Pending> pending_;
   std::optional<OpenPdf> pdf_;
   int64_t done_ = 0;
+  int64_t pixels_used_ = 0;  // by the pages given so far (max_total_pixels)
   bool batch_ = false;
 };
 

@@ -1,7 +1,18 @@
-// PDF pages rendered to images with poppler-cpp, one page at a time. PaddleX
+// PDF pages rendered to images with poppler, one page at a time. PaddleX
 // renders every page at zoom 2.0 (144 dpi); so do we by default.
+//
+// Where poppler runs: by default (PdfRenderer::kAuto) in helper processes,
+// Debian's poppler-utils `pdfinfo` (page count and sizes, once per document)
+// and `pdftoppm` (one process per page, pixel-identical to poppler-cpp's
+// renderer), each under a time and address-space budget and a cancellation
+// callback, killed when one runs out; nothing is shared between documents, so
+// a page that takes minutes to render stops at its budget and holds up no
+// other PDF. Without poppler-utils, kAuto falls back to poppler-cpp in this
+// process, where a render cannot be stopped and all documents share one lock
+// (poppler keeps process-wide state); kProcess refuses instead.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -9,10 +20,31 @@
 
 namespace ppocr::io {
 
+enum class PdfRenderer {
+  kAuto,       // helper processes when poppler-utils is installed, else in process
+  kProcess,    // helper processes only (an error when poppler-utils is missing)
+  kInProcess,  // poppler-cpp in this process (no budget can stop a render)
+};
+
 struct PdfOptions {
   double dpi = 144.0;       // 72 dpi * PaddleX's zoom 2.0
   int max_pages = 0;        // render at most this many pages (0 = all)
   int64_t max_pixels = 200'000'000;  // per rendered page
+  PdfRenderer renderer = PdfRenderer::kAuto;
+  // Budgets of one helper process (reading the document, or rendering one page);
+  // a page over either is refused with ErrorCode::kTooLarge. 0 = none.
+  double page_timeout_s = 0;
+  size_t page_max_bytes = size_t(1) << 30;  // address space of the helper process
+  // Polled about every 20 ms while a helper runs; true kills it and the call
+  // throws (ErrorCode::kGeneric, "cancelled"). The server passes "the request timed out".
+  std::function<bool()> cancelled;
+  // How the caller's users name these limits (the server: its flags), added to
+  // the messages of errors about them as " (name)"; empty: nothing added.
+  std::string max_pixels_name, page_timeout_name, page_max_bytes_name;
+};
+
+struct PdfPageSize {
+  int64_t width = 0, height = 0;  // pixels at the options' dpi (0 when unknown)
 };
 
 class PdfDocument {
@@ -30,15 +62,23 @@ class PdfDocument {
   int page_count() const;
   // Pages that will be rendered (page_count capped by max_pages).
   int pages_to_render() const;
+  // The size page `index` (< pages_to_render()) will render to, from its crop box
+  // and rotation, known before rendering it.
+  PdfPageSize page_size(int index) const;
   // Page `index` (0-based) as BGR 8-bit.
   cv::Mat render_page(int index) const;
   const std::string& name() const;
+  // Whether pages render in helper processes (false: in this process).
+  bool renders_in_process() const;
 
  private:
   struct Impl;
   explicit PdfDocument(std::unique_ptr<Impl> impl);
-  static void finish_open(Impl* im);
   std::unique_ptr<Impl> impl_;
 };
+
+// Whether poppler-utils (pdfinfo and pdftoppm) was found, i.e. whether
+// PdfRenderer::kProcess works. Looked up once: $PPOCR_POPPLER_UTILS_DIR, else $PATH.
+bool pdf_helpers_available();
 
 }  // namespace ppocr::io

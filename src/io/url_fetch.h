@@ -4,6 +4,7 @@
 #pragma once
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace ppocr::io {
@@ -15,14 +16,36 @@ struct FetchOptions {
   size_t max_bytes = size_t(200) << 20;  // refuse bodies larger than this; 0 = no limit
   int max_redirects = 5;
   // Server use: refuse loopback, private, link-local, multicast and other
-  // non-public addresses (is_private_address), checked on the address of every
-  // connection after DNS resolution, redirects included, so a public name that
-  // resolves or redirects to a private address is refused too. Only http and
-  // https are ever followed by redirects.
+  // non-public addresses (is_private_address). The host of the URL, and of every
+  // redirect (each followed here, http and https only), is resolved once, every
+  // address it resolves to is checked before any connection is made, and the
+  // transfer is pinned to the checked addresses (CURLOPT_RESOLVE, and a socket
+  // callback that refuses any other address), so neither DNS rebinding nor a
+  // redirect reaches a private address. A refused address, a name that does not
+  // resolve and a target that cannot be connected to all give one and the same
+  // error text (ErrorCode::kFetchFailed), so the error tells nothing about the
+  // network behind the server.
   bool forbid_private = false;
+  // With forbid_private: the test of an address (default: is_private_address).
+  // Tests set it to treat one loopback address as public and another as not.
+  std::function<bool(const std::string&)> forbidden_address;
+  // The proxy to use: unset = libcurl's default (the http_proxy/https_proxy/
+  // no_proxy environment), except that with forbid_private no proxy is used
+  // unless one is set here; "" = none. With a proxy, the target's addresses are
+  // still checked here, but the proxy resolves the name itself, so the pinning
+  // is the proxy's business.
+  std::optional<std::string> proxy;
   // Read file:// URLs (file:///path or file://localhost/path) as local files,
   // within max_bytes. Off: a file:// URL is refused (ErrorCode::kForbidden).
+  // Only regular files are read (opened without blocking: a FIFO or a device is
+  // refused, never waited on).
   bool allow_file_urls = false;
+  // With allow_file_urls: when set, only files under this directory (after
+  // resolving symbolic links) are read; anything else is kForbidden.
+  std::string local_root;
+  // Polled during the transfer (at least about once a second); true aborts it
+  // (ErrorCode::kGeneric, "cancelled").
+  std::function<bool()> cancelled;
   std::string user_agent = "ppocr/0.1";
 };
 
@@ -36,11 +59,13 @@ bool has_url_scheme(const std::string& s);
 
 // Fetches `url` and returns the body. http(s): a GET that follows redirects;
 // file://: see allow_file_urls. Errors (naming the URL) with their ErrorCode:
-//   kForbidden    forbidden target (forbid_private) or file:// not allowed
+//   kForbidden    file:// not allowed, or outside local_root
 //   kUnsupported  any other scheme (ftp://, ...), also as a redirect target
 //   kTooLarge     body (or local file) larger than max_bytes
 //   kNotFound     file:// path that cannot be opened
-//   kFetchFailed  DNS, connection, timeout, TLS, non-2xx HTTP status
+//   kInvalidInput file:// path that is not a regular file
+//   kFetchFailed  DNS, connection, timeout, TLS, non-2xx HTTP status, and
+//                 (forbid_private) a non-public address, in one text
 std::string fetch_url(const std::string& url, const FetchOptions& opts = {});
 
 // Streams an http(s) body into `sink` (called with each chunk); same checks as fetch_url.

@@ -21,11 +21,11 @@ HttpError to_http_error(const ppocr::Error& e, Stage stage) {
   std::string msg = e.what();
   const ErrorCode code = e.code();
   if (stage == Stage::kFetch && code == ErrorCode::kForbidden)
-    msg += " (start the server with --allow_local_urls to allow file:// and loopback/private URLs)";
+    msg += " (file:// URLs need --allow_local_urls and a file under --local_url_root)";
   else if (stage == Stage::kFetch && code == ErrorCode::kTooLarge)
     msg += " (the server's --max_body_mb)";
-  else if (stage == Stage::kDecode && code == ErrorCode::kTooLarge)
-    msg += " (the server's --max_pixels)";
+  else if (stage == Stage::kDecode && code == ErrorCode::kTooLarge && msg.find("(--") == std::string::npos)
+    msg += " (the server's --max_pixels)";  // io names the limit itself when the service told it the flag
   else if (code == ErrorCode::kGeneric)
     msg = (stage == Stage::kOcr ? "OCR failed: " : "cannot read the file: ") + msg;
   return HttpError(http_status(code), msg);

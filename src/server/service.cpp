@@ -48,7 +48,8 @@ OcrService::OcrService(ServiceOptions opts, OcrFn ocr, std::function<void()> rel
       ocr_(std::move(ocr)),
       release_buffers_(std::move(release_buffers)),
       trimmer_(opts.heap_trim_s),
-      pool_(opts.workers, opts.queue_size) {
+      pool_(opts.workers, opts.queue_size),
+      fetch_pool_(std::max(1, opts.fetch_workers), opts.queue_size) {
   if (opts_.idle_release_s > 0) watcher_ = std::thread([this] { watch_idle(); });
 }
 
@@ -61,6 +62,7 @@ void OcrService::shutdown() {
   }
   idle_cv_.notify_all();
   if (watcher_.joinable()) watcher_.join();
+  fetch_pool_.shutdown();  // downloads queued and running finish and queue their OCR
   pool_.shutdown();  // runs what is queued; their replies go out
   timer_.stop();
 }
@@ -113,6 +115,22 @@ std::string seconds_text(double s) {
 
 }  // namespace
 
+// A request in flight: answered exactly once, by whoever comes first (a
+// worker, the fetch pool on a failed download, or the timer at timeout_s).
+// `job` is the job the request is in now (its download, then its OCR); the
+// mutex orders the hand-over from one to the other against the timer.
+struct OcrService::Pending {
+  std::atomic<bool> answered{false};
+  std::function<void(Reply)> done;
+  std::mutex mu;
+  std::weak_ptr<Job> job;
+  bool fetching = false;
+  bool timed_out = false;
+  void answer(Reply r) {
+    if (!answered.exchange(true)) done(std::move(r));
+  }
+};
+
 void OcrService::submit_ocr(std::string body, const std::string& log_id, std::function<void(Reply)> done) {
   OcrRequest req;
   try {
@@ -123,22 +141,83 @@ void OcrService::submit_ocr(std::string body, const std::string& log_id, std::fu
   }
   body.clear();
   body.shrink_to_fit();
-  // Answered exactly once: by the worker, or by the timer when timeout_s runs out first.
-  struct Pending {
-    std::atomic<bool> answered{false};
-    std::function<void(Reply)> done;
-    std::weak_ptr<Job> job;
-    void answer(Reply r) {
-      if (!answered.exchange(true)) done(std::move(r));
-    }
-  };
   auto pending = std::make_shared<Pending>();
   pending->done = std::move(done);
-  auto request = std::make_shared<OcrRequest>(std::move(req));
+  auto request = std::make_shared<const OcrRequest>(std::move(req));
+  if (io::has_url_scheme(request->file)) {
+    // The download runs on the fetch pool; the OCR job is queued when it is done.
+    std::lock_guard<std::mutex> lock(pending->mu);
+    auto job = fetch_pool_.submit([this, pending, request, log_id](const Job& j) {
+      io::FetchOptions fo;
+      fo.forbid_private = !opts_.allow_local_urls;
+      fo.allow_file_urls = opts_.allow_local_urls && !opts_.local_url_root.empty();
+      fo.local_root = opts_.local_url_root;
+      fo.proxy = opts_.fetch_proxy;
+      fo.max_bytes = opts_.max_body_bytes;
+      fo.timeout_s = opts_.fetch_timeout_s;
+      fo.user_agent = "ppocr-serve/0.1";
+      fo.cancelled = [&j] { return j.cancelled(); };
+      auto bytes = std::make_shared<std::string>();
+      try {
+        *bytes = io::fetch_url(request->file, fo);
+      } catch (const ppocr::Error& e) {
+        HttpError h = to_http_error(e, Stage::kFetch);
+        pending->answer({h.status(), error_body(log_id, h.status(), h.what())});
+        return;
+      } catch (const std::bad_alloc&) {
+        pending->answer({503, error_body(log_id, 503, "out of memory while fetching the file")});
+        return;
+      }
+      start_ocr(pending, request, std::move(bytes), log_id);
+    });
+    if (!job) {
+      std::string msg = "server busy: all " + std::to_string(std::max(1, opts_.fetch_workers)) +
+                        " downloads are running and " + std::to_string(opts_.queue_size) +
+                        " are queued; retry later";
+      pending->answered = true;
+      pending->done({503, error_body(log_id, 503, msg)});
+      return;
+    }
+    pending->job = job;
+    pending->fetching = true;
+  } else {
+    start_ocr(pending, request, nullptr, log_id);
+  }
+  if (opts_.timeout_s <= 0 || pending->answered) return;
+  auto deadline = Job::Clock::now() +
+                  std::chrono::duration_cast<Job::Clock::duration>(std::chrono::duration<double>(opts_.timeout_s));
+  std::weak_ptr<Pending> weak = pending;
+  timer_.at(deadline, [weak, log_id, secs = seconds_text(opts_.timeout_s)] {
+    auto p = weak.lock();
+    if (!p || p->answered) return;
+    std::shared_ptr<Job> j;
+    bool fetching;
+    {
+      std::lock_guard<std::mutex> lock(p->mu);
+      p->timed_out = true;  // no OCR job is queued after this
+      j = p->job.lock();
+      fetching = p->fetching;
+    }
+    bool never_started = j && j->cancel();
+    if (never_started)
+      p->answer({503, error_body(log_id, 503,
+                                 "timed out after " + secs + " s waiting for a free " +
+                                     (fetching ? "download slot" : "worker") + " (--timeout_s)")});
+    else
+      p->answer({504, error_body(log_id, 504,
+                                 "timed out after " + secs + " s while " + (fetching ? "fetching the file" : "processing") +
+                                     " (--timeout_s)")});
+  });
+}
+
+void OcrService::start_ocr(const std::shared_ptr<Pending>& pending, const std::shared_ptr<const OcrRequest>& request,
+                           std::shared_ptr<std::string> fetched, const std::string& log_id) {
+  std::lock_guard<std::mutex> lock(pending->mu);
+  if (pending->timed_out || pending->answered) return;
   // The job owns `pending` (the timer holds it weakly), so a finished or skipped
   // job frees the request at once.
-  auto job = pool_.submit([this, pending, request, log_id](const Job& j) {
-    Reply r = process(*request, log_id, j);
+  auto job = pool_.submit([this, pending, request, fetched, log_id](const Job& j) {
+    Reply r = process(*request, fetched.get(), log_id, j);
     last_active_ns_ = steady_ns();
     released_ = false;
     trimmer_.maybe_trim();  // what earlier requests freed; see heap_trim.h
@@ -150,21 +229,8 @@ void OcrService::submit_ocr(std::string body, const std::string& log_id, std::fu
     pending->answer({503, error_body(log_id, 503, msg)});
     return;
   }
-  if (opts_.timeout_s <= 0) return;
   pending->job = job;
-  auto deadline = Job::Clock::now() +
-                  std::chrono::duration_cast<Job::Clock::duration>(std::chrono::duration<double>(opts_.timeout_s));
-  std::weak_ptr<Pending> weak = pending;
-  timer_.at(deadline, [weak, log_id, secs = seconds_text(opts_.timeout_s)] {
-    auto p = weak.lock();
-    if (!p || p->answered) return;
-    auto j = p->job.lock();
-    bool never_started = j && j->cancel();
-    if (never_started)
-      p->answer({503, error_body(log_id, 503, "timed out after " + secs + " s waiting for a free worker (--timeout_s)")});
-    else
-      p->answer({504, error_body(log_id, 504, "timed out after " + secs + " s while processing (--timeout_s)")});
-  });
+  pending->fetching = false;
 }
 
 Reply OcrService::handle_ocr(const std::string& body) {
@@ -183,22 +249,17 @@ io::InputKind kind_of(const OcrRequest& req) {
 
 }  // namespace
 
-Reply OcrService::process(const OcrRequest& req, const std::string& log_id, const Job& job) const {
+Reply OcrService::process(const OcrRequest& req, std::string* fetched, const std::string& log_id,
+                          const Job& job) const {
   auto fail_reply = [&](int status, const std::string& msg) { return Reply{status, error_body(log_id, status, msg)}; };
   Stage stage = Stage::kFetch;
   try {
-    // The bytes: fetched from the URL, or the Base64 decoded.
+    // The bytes: fetched from the URL (by the fetch pool), or the Base64 decoded.
     std::string bytes, name;
     io::InputKind kind = kind_of(req);
-    if (io::has_url_scheme(req.file)) {
+    if (fetched) {
       if (kind == io::InputKind::Auto) kind = io::input_kind_from_name(req.file);
-      io::FetchOptions fo;
-      fo.forbid_private = !opts_.allow_local_urls;
-      fo.allow_file_urls = opts_.allow_local_urls;
-      fo.max_bytes = opts_.max_body_bytes;
-      fo.timeout_s = opts_.fetch_timeout_s;
-      fo.user_agent = "ppocr-serve/0.1";
-      bytes = io::fetch_url(req.file, fo);
+      bytes = std::move(*fetched);
       name = req.file;
     } else {
       std::string why;
@@ -216,11 +277,23 @@ Reply OcrService::process(const OcrRequest& req, const std::string& log_id, cons
     stage = Stage::kDecode;
     io::InputOptions in;
     in.decode.max_pixels = opts_.max_pixels;
+    in.decode.max_pixels_name = "--max_pixels";
     in.decode.max_bytes = 0;  // the body / download limit applies already
     in.decode.reject_truncated_jpeg = true;
     in.pdf.max_pixels = opts_.max_pixels;
+    in.pdf.max_pixels_name = "--max_pixels";
     in.pdf.max_pages = opts_.pdf_max_pages;
     in.pdf.dpi = opts_.pdf_dpi;
+    // PDFs render in helper processes under a time and memory budget per page,
+    // killed as soon as the request times out (job.cancelled()).
+    in.pdf.renderer = io::PdfRenderer::kProcess;
+    in.pdf.page_timeout_s = opts_.pdf_page_timeout_s;
+    in.pdf.page_timeout_name = "--pdf_page_timeout_s";
+    in.pdf.page_max_bytes = size_t(std::max(0, opts_.pdf_page_mb)) << 20;
+    in.pdf.page_max_bytes_name = "--pdf_page_mb";
+    in.pdf.cancelled = [&job] { return job.cancelled(); };
+    in.max_total_pixels = opts_.max_request_pixels;
+    in.max_total_pixels_name = "--max_request_pixels";
     in.allow_urls = false;
     in.allow_local_paths = false;
     io::InputStream pages = io::InputStream::from_memory(std::move(bytes), name, kind, in);
@@ -240,6 +313,7 @@ Reply OcrService::process(const OcrRequest& req, const std::string& log_id, cons
       if (job.cancelled()) return fail_reply(504, "cancelled: the request timed out");
       stage = Stage::kDecode;
       if (!pages.next(page)) break;
+      if (job.cancelled()) return fail_reply(504, "cancelled: the request timed out");
       if (!page.ok()) throw ppocr::Error(page.error, page.error_code);
       is_pdf = page.page_index >= 0;
       page_sizes.push_back({{"width", page.image.cols}, {"height", page.image.rows}});

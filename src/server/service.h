@@ -1,9 +1,11 @@
 // The OCR service without the HTTP transport: takes a request body, answers a
 // status and PaddleX's JSON envelope. Validation happens on the caller's
-// thread; fetching, decoding, OCR and image encoding run on the worker pool.
-// The file behind a request goes through the io layer like any other input:
-// io::fetch_url for URLs, then io::InputStream (images, PDF pages one at a
-// time) with the limits below; io's ppocr::Errors become HTTP statuses by
+// thread; a URL is downloaded by a small fetch pool of its own (a slow URL
+// never holds an OCR worker), then decoding, OCR and image encoding run on the
+// worker pool. The file behind a request goes through the io layer like any
+// other input: io::fetch_url for URLs, then io::InputStream (images, PDF pages
+// one at a time, rendered in helper processes that the request's timeout
+// kills) with the limits below; io's ppocr::Errors become HTTP statuses by
 // their code (http_error.h).
 #pragma once
 #include <atomic>
@@ -33,6 +35,12 @@ struct ServiceOptions {
   bool visualize = true;         // default when the request's `visualize` is null/absent
   int max_output_img_side = 2000;  // returned images are shrunk to fit this box (0 = no limit)
   double fetch_timeout_s = 30;
+  int fetch_workers = 4;         // threads downloading URL inputs, apart from the OCR workers
+  std::string local_url_root;    // with allow_local_urls: file:// URLs only for regular files under this directory
+  std::string fetch_proxy;       // proxy for URL inputs; "" = none (http_proxy & co. in the environment are ignored)
+  long long max_request_pixels = 200'000'000;  // all pages of one request together (images, rendered PDF pages); 0 = none
+  double pdf_page_timeout_s = 30;  // time budget to render one PDF page (or read the document); 0 = none
+  int pdf_page_mb = 1024;        // address-space budget of one PDF render process, MiB; 0 = none
   double heap_trim_s = 10;       // give freed heap memory back to the system at most this often (0 = never)
   double idle_release_s = 30;    // no request for this long: free the models' cached buffers too (0 = never)
 };
@@ -70,10 +78,16 @@ class OcrService {
   const ServiceOptions& options() const { return opts_; }
   int waiting() const { return pool_.waiting(); }
   int running() const { return pool_.running(); }
+  int fetching() const { return fetch_pool_.running(); }  // URL downloads in progress
   int idle_releases() const { return idle_releases_.load(); }  // times memory was released on idling
 
  private:
-  Reply process(const OcrRequest& req, const std::string& log_id, const Job& job) const;
+  struct Pending;
+  // Queues the OCR job of a request whose bytes are at hand (fetched, or the
+  // Base64 still to decode when `fetched` is null).
+  void start_ocr(const std::shared_ptr<Pending>& pending, const std::shared_ptr<const OcrRequest>& request,
+                 std::shared_ptr<std::string> fetched, const std::string& log_id);
+  Reply process(const OcrRequest& req, std::string* fetched, const std::string& log_id, const Job& job) const;
   std::string encode_image(const cv::Mat& img) const;
 
   ServiceOptions opts_;
@@ -83,6 +97,7 @@ class OcrService {
   std::function<void()> release_buffers_;
   HeapTrimmer trimmer_;
   WorkerPool pool_;
+  WorkerPool fetch_pool_;  // URL downloads (fetch_workers, queue_size waiting)
   DeadlineTimer timer_;  // timeout_s per request
   // Idle release: the watcher wakes regularly and, once no request has run for
   // idle_release_s, frees the cached buffers and trims the heaps (once per idle spell).

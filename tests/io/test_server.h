@@ -3,9 +3,11 @@
 #include <arpa/inet.h>
 #include <httplib.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 
 #include <memory>
@@ -32,6 +34,51 @@ class LocalServer {
  private:
   httplib::Server server_;
   int port_ = 0;
+  std::thread thread_;
+};
+
+// A TCP listener on `ip` that accepts and closes connections, counting them.
+class CountingListener {
+ public:
+  explicit CountingListener(const char* ip = "127.0.0.1") : ip_(ip) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    ::inet_pton(AF_INET, ip, &a.sin_addr);
+    bound_ = (::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) && ::listen(fd_, 16) == 0;
+    socklen_t len = sizeof a;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] {
+      while (!stop_) {
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, 20) <= 0) continue;
+        int c = ::accept(fd_, nullptr, nullptr);
+        if (c >= 0) {
+          ++accepts_;
+          ::close(c);
+        }
+      }
+    });
+  }
+  ~CountingListener() {
+    stop_ = true;
+    thread_.join();
+    ::close(fd_);
+  }
+  bool ok() const { return bound_; }
+  int port() const { return port_; }
+  int accepts() const { return accepts_.load(); }
+  std::string url(const std::string& path) const { return "http://" + ip_ + ":" + std::to_string(port_) + path; }
+
+ private:
+  std::string ip_;
+  int fd_ = -1, port_ = 0;
+  bool bound_ = false;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> accepts_{0};
   std::thread thread_;
 };
 

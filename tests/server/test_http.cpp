@@ -204,13 +204,16 @@ TEST(ServeHttp, ImageByUrlMatchesBase64AndLocalUrlsNeedTheFlag) {
   {
     RunningServer s(options(), fake.fn());
     by_b64 = post(s, ocr_body(b64_file(shared_path(kImage)), {{"visualize", false}}));
-    // Without --allow_local_urls, loopback URLs (also through redirects) and file:// are refused.
-    expect_error(s, ocr_body(host.url("/img/000.jpg")), 403, "--allow_local_urls");
-    expect_error(s, ocr_body("http://localhost:" + host.url("").substr(17) + "/img/000.jpg"), 403, "non-public");
+    // Without --allow_local_urls, loopback URLs (also through redirects) and file:// are refused; a
+    // refused address gets the one text of every unreachable target (no port or address leaks).
+    expect_error(s, ocr_body(host.url("/img/000.jpg")), 400, "cannot be reached, or is not one this server fetches");
+    expect_error(s, ocr_body("http://localhost:" + host.url("").substr(17) + "/img/000.jpg"), 400,
+                 "cannot be reached, or is not one this server fetches");
     expect_error(s, ocr_body("file://" + shared_path(kImage)), 403, "file:// URLs are refused");
   }
   ServerOptions o = options();
   o.service.allow_local_urls = true;
+  o.service.local_url_root = shared_path("data");  // file:// URLs only under it
   RunningServer s(o, fake.fn());
   int status = 0;
   json by_url = post(s, ocr_body(host.url("/img/000.jpg"), {{"visualize", false}}), &status);
@@ -226,7 +229,8 @@ TEST(ServeHttp, ImageByUrlMatchesBase64AndLocalUrlsNeedTheFlag) {
   expect_error(s, ocr_body(host.url("/missing.jpg")), 400, "HTTP 404");
   expect_error(s, ocr_body("http://127.0.0.1:1/x.jpg"), 400, "cannot fetch");
   expect_error(s, ocr_body("ftp://example.com/x.jpg"), 400, "unsupported URL scheme");
-  expect_error(s, ocr_body("file:///nonexistent/x.png"), 400, "cannot open local file");
+  expect_error(s, ocr_body("file://" + shared_path("data/nonexistent.png")), 400, "cannot open local file");
+  expect_error(s, ocr_body("file:///etc/passwd"), 403, "only from the configured directory");
   expect_error(s, ocr_body("http://no-such-host.invalid/x.jpg"), 400, "cannot fetch");
 }
 
