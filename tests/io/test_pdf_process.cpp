@@ -167,7 +167,7 @@ TEST(PdfProcess, StallingPageStopsAtItsBudgetAndOnCancel) {
 TEST(PdfProcess, NoLockAcrossDocuments) {
   REQUIRE_HELPERS();
   PdfOptions o = process_options();
-  o.page_timeout_s = 4;
+  o.page_timeout_s = 2;
   std::thread slow([&] {
     PdfDocument d = PdfDocument::open_memory(ppocr::test::stall_pdf(), "stall.pdf", o);
     (void)error_of([&] { d.render_page(0); });
