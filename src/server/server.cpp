@@ -654,12 +654,15 @@ void Server::run() {
     }
     // Graceful stop: no new connections, answer what was accepted, then close the rest.
     s.stopping = true;
+    // The listening socket stops taking connections at once (new ones are refused), but
+    // is closed only after MHD has stopped: its event threads may still name it.
     MHD_socket lfd = MHD_quiesce_daemon(s.daemon);
-    if (lfd != MHD_INVALID_SOCKET) ::close(lfd);
-    s.listen_fd = -1;
+    if (lfd != MHD_INVALID_SOCKET) ::shutdown(lfd, SHUT_RDWR);
     while (s.active.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     MHD_stop_daemon(s.daemon);
     s.daemon = nullptr;
+    if (lfd != MHD_INVALID_SOCKET) ::close(lfd);
+    s.listen_fd = -1;
     {
       std::lock_guard<std::mutex> lock(s.wd_mu);
       s.wd_stop = true;
