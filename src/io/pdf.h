@@ -32,9 +32,10 @@ struct PdfOptions {
   int64_t max_pixels = 200'000'000;  // per rendered page
   PdfRenderer renderer = PdfRenderer::kAuto;
   // Budgets of one helper process (reading the document, or rendering one page);
-  // a page over either is refused with ErrorCode::kTooLarge. 0 = none.
+  // a page over either is refused with ErrorCode::kTooLarge. 0 = none (the
+  // defaults, as for a local file; the server sets both).
   double page_timeout_s = 0;
-  size_t page_max_bytes = size_t(1) << 30;  // address space of the helper process
+  size_t page_max_bytes = 0;  // address space of the helper process, bytes
   // Polled about every 20 ms while a helper runs; true kills it and the call
   // throws (ErrorCode::kGeneric, "cancelled"). The server passes "the request timed out".
   std::function<bool()> cancelled;
