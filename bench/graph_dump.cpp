@@ -31,6 +31,11 @@ int main(int argc, char** argv) {
       std::cout << n.op << " '" << n.name << "'";
       if (n.attrs.has("activation")) std::cout << " act=" << n.attrs.s("activation");
       if (n.attrs.has("group")) std::cout << " group=" << n.attrs.i("group");
+      for (const char* a : {"kernel_shape", "strides", "pads", "dilations"})
+        if (n.attrs.has(a)) {
+          std::cout << " " << a << "=";
+          for (auto v : n.attrs.ints(a)) std::cout << v << ",";
+        }
       std::cout << " (";
       for (size_t i = 0; i < n.inputs.size(); ++i) std::cout << (i ? ", " : "") << vname(n.inputs[i]);
       std::cout << ") -> ";

@@ -11,16 +11,37 @@
 //     r.print(); r.save_to_json("out"); r.save_to_img("out");
 //   }
 #pragma once
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "ppocr/error.h"
 #include "ppocr/input.h"
 #include "ppocr/options.h"
 #include "ppocr/result.h"
 
 namespace ppocr {
+
+// One page for OCR::predict_stream: a page to run, or the error that kept it
+// from being read (handed back in its place, in order). `tag` is the caller's
+// own number for it, handed back with the outcome.
+struct PageJob {
+  Page page;
+  std::optional<Error> error;
+  int64_t tag = 0;
+};
+// What predict_stream hands back for each PageJob, in the jobs' order: the
+// result, or the job's read error or the error its OCR raised.
+struct PageOutcome {
+  OCRResult result;
+  std::optional<Error> error;
+  int64_t tag = 0;
+  double seconds = 0;  // wall time its OCR took on its worker (0 for a read error)
+  bool ok() const { return !error; }
+};
 
 class OCR {
  public:
@@ -42,12 +63,28 @@ class OCR {
   // pdf_dpi, pdf_max_pages); the first unreadable page is an Error.
   std::vector<OCRResult> predict(const Input& input, const OCRParams& params = {}) const;
   std::vector<OCRResult> predict(const std::vector<Input>& inputs, const OCRParams& params = {}) const;
-  // Streaming: results are handed to `sink` one at a time (pages are loaded
-  // lazily); `sink` returns false to stop.
+  // Streaming: results are handed to `sink` one at a time, in order (pages are
+  // loaded lazily and pipelined as in predict_stream: a few pages are read and
+  // run ahead of the one handed over); `sink` returns false to stop.
   void predict_iter(const std::vector<Input>& inputs, const std::function<bool(OCRResult&&)>& sink,
                     const OCRParams& params = {}) const;
   // One decoded page (the building block of the above; the server uses it).
   OCRResult predict_page(const Page& page, const OCRParams& params = {}) const;
+  // Pages from a source, pipelined (what predict/predict_iter do with their
+  // pages; the CLI feeds its input stream): `next` fills in the next job and
+  // returns false when there are none; it is called from worker threads, one
+  // call at a time, so reading and decoding a page overlaps the others'
+  // inference. Up to cpu_threads pages (at most the CPUs available) run at
+  // once, each model run taking its share of the cpu_threads cores, and
+  // `sink` gets each job's outcome on the calling thread, in the order `next`
+  // gave the jobs; it returns false to stop. At most cpu_threads + 1 jobs are
+  // out at a time. With cpu_threads 1 everything runs on the calling thread.
+  void predict_stream(const std::function<bool(PageJob&)>& next, const std::function<bool(PageOutcome&&)>& sink,
+                      const OCRParams& params = {}) const;
+
+  // Pages predict_stream (and predict, predict_iter) run at once, and the cores
+  // every call shares: cpu_threads, at most the CPUs this process may use.
+  int pages_at_once() const;
 
   // The effective settings after inference.yml and defaults were applied
   // (model dirs resolved), e.g. for exporting a PaddleX config.

@@ -1,7 +1,60 @@
+#include <unistd.h>
+
+#include <cstring>
 #include <iostream>
 
 #include "cli/command.h"
 #include "engine/error.h"
+
+namespace {
+
+// GNU OpenMP (oneDNN's and our kernels' threads) spins for a long time at
+// every barrier before it sleeps (GOMP_SPINCOUNT 300000 by default). When the
+// cores are shared (another busy process, more runs than cores), a spinning
+// thread burns the core its partner needs, and a run on every core became
+// several times slower (docs/performance.md, "Threads and busy machines").
+// libgomp reads its settings once, in its constructor, before main(): a
+// setenv() in main() changes nothing (checked with libgomp 12). So unless the
+// environment already says how OpenMP should wait (OMP_WAIT_POLICY or
+// GOMP_SPINCOUNT), this program puts kSpinSetting (spin briefly, then sleep)
+// into its environment before any library's constructor runs:
+// - in place of the variable "_" (the shell's "last argument", meaningless to
+//   this program), when the environment has one: the environment array is
+//   fixed at this point (libc's start-up resets `environ` to it, so setenv()
+//   would be lost), but its entries can be replaced; this costs nothing;
+// - else by re-executing itself with the setting added (~60 ms: the dynamic
+//   loading happens twice).
+// PPOCR_OMP_SPIN_DEFAULT=0 keeps libgomp's own default.
+char kSpinSetting[] = "GOMP_SPINCOUNT=10000";
+char* g_env[4096];
+
+void set_openmp_wait(int, char** argv, char** envp) {
+  if (!argv || !argv[0] || !envp) return;
+  char** underscore = nullptr;
+  size_t n = 0;
+  for (char** e = envp; *e; ++e, ++n) {
+    if (std::strncmp(*e, "OMP_WAIT_POLICY=", 16) == 0 || std::strncmp(*e, "GOMP_SPINCOUNT=", 15) == 0 ||
+        std::strcmp(*e, "PPOCR_OMP_SPIN_DEFAULT=0") == 0)
+      return;
+    if (std::strncmp(*e, "_=", 2) == 0) underscore = e;
+  }
+  if (underscore) {
+    *underscore = kSpinSetting;
+    return;
+  }
+  if (n + 2 > sizeof(g_env) / sizeof(g_env[0])) return;
+  for (size_t i = 0; i < n; ++i) g_env[i] = envp[i];
+  g_env[n] = kSpinSetting;
+  g_env[n + 1] = nullptr;
+  execve("/proc/self/exe", argv, g_env);  // returns only on failure: go on with libgomp's default
+}
+
+// Functions in .preinit_array run before the constructors of every shared
+// library (libgomp's included); only an executable can have them.
+__attribute__((section(".preinit_array"), used)) void (*const g_set_openmp_wait)(int, char**, char**) =
+    &set_openmp_wait;
+
+}  // namespace
 
 namespace ppocr::cli {
 std::vector<CommandSetup>& commands() {

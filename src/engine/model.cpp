@@ -6,6 +6,7 @@
 
 #include "engine/executor.h"
 #include "engine/passes/passes.h"
+#include "engine/threads.h"
 
 namespace ppocr::engine {
 
@@ -83,7 +84,7 @@ std::vector<Tensor> Model::run(const std::vector<Tensor>& inputs) const {
     }
   } give_back{this, pool};
   ExecOptions eo;
-  eo.num_threads = opts_.num_threads;
+  eo.num_threads = run_threads(opts_.num_threads);  // a ThreadBudget's share when the caller is inside one
   eo.fast_kernels = opts_.fast_kernels;
   eo.cache = cache_.get();
   eo.pool = pool.get();

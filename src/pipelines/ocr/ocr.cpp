@@ -11,6 +11,8 @@
 #include <opencv2/core.hpp>
 
 #include "engine/error.h"
+#include "engine/ordered_workers.h"
+#include "engine/threads.h"
 #include "modules/text_recognition/crop.h"
 #include "modules/text_recognition/word_boxes.h"
 #include "pipelines/ocr/model_selection.h"
@@ -69,8 +71,13 @@ struct OCR::Impl {
   std::unique_ptr<TextImageUnwarping> unwarp;
   std::unique_ptr<TextDetection> det;
   std::unique_ptr<TextRecognition> rec;
+  // The cores all calls share: min(cpu_threads, CPUs available). Each page being
+  // run holds a Scope, so each model run takes threads / (pages running) of them,
+  // and predict_stream runs that many pages at once.
+  std::unique_ptr<engine::ThreadBudget> budget;
 
   OCRResult run(const Page& page, const OCRParams& p) const;
+  int page_workers() const { return budget->threads(); }
 };
 
 OCR::OCR(const OCROptions& o) : impl_(std::make_unique<Impl>()) {
@@ -91,6 +98,7 @@ OCR::OCR(const OCROptions& o) : impl_(std::make_unique<Impl>()) {
   e.textline_orientation_batch_size = e.textline_orientation_batch_size.value_or(6);  // PaddleX OCR.yaml
   e.text_recognition_batch_size = e.text_recognition_batch_size.value_or(6);
   impl_->inputs = input_options(e);
+  impl_->budget = std::make_unique<engine::ThreadBudget>(std::min(*e.cpu_threads, engine::available_cpus()));
 
   std::vector<std::string> notes;
   for (const ModelChoice& c : select_models(e, notes))
@@ -160,9 +168,12 @@ void OCR::release_buffers() const {
 
 const OCROptions& OCR::effective_options() const { return impl_->eff; }
 
+int OCR::pages_at_once() const { return impl_->page_workers(); }
+
 OCRResult OCR::Impl::run(const Page& page, const OCRParams& p) const {
   check_params(p);
   PPOCR_CHECK(!page.image.empty(), "empty image", page.input_path.empty() ? "" : " from " + page.input_path);
+  engine::ThreadBudget::Scope cores(*budget);  // this page's model runs take their share of the cores
   OCRResult r;
   r.input_path = page.input_path;
   r.page_index = page.page_index;
@@ -260,20 +271,75 @@ OCRResult OCR::Impl::run(const Page& page, const OCRParams& p) const {
 
 OCRResult OCR::predict_page(const Page& page, const OCRParams& params) const { return impl_->run(page, params); }
 
+void OCR::predict_stream(const std::function<bool(PageJob&)>& next, const std::function<bool(PageOutcome&&)>& sink,
+                         const OCRParams& params) const {
+  check_params(params);
+  const Impl& im = *impl_;
+  const int workers = im.page_workers();
+  engine::run_ordered<PageJob, PageOutcome>(
+      workers, workers + 1, [&](PageJob& job) { return next(job); },
+      [&](PageJob&& job) {
+        PageOutcome o;
+        o.tag = job.tag;
+        if (job.error) {
+          o.error = std::move(job.error);
+          return o;
+        }
+        const auto t0 = std::chrono::steady_clock::now();
+        try {
+          o.result = im.run(job.page, params);
+        } catch (const Error& e) {
+          o.error = e;
+        } catch (const std::exception& e) {
+          o.error = Error(e.what());
+        }
+        o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        return o;
+      },
+      [&](PageOutcome&& o) { return sink(std::move(o)); });
+}
+
 void OCR::predict_iter(const std::vector<Input>& inputs, const std::function<bool(OCRResult&&)>& sink,
                        const OCRParams& params) const {
-  check_params(params);
-  for (const auto& in : inputs) {
-    bool go_on = true;
-    // All pages of an unnamed in-memory input (a PDF's too) share one name.
-    std::string name = in.kind != Input::Kind::kPath && in.name.empty() ? unnamed_input_name() : "";
-    for_each_page(in, impl_->inputs, [&](Page&& page) {
-      if (page.name.empty() && page.input_path.empty()) page.name = name;
-      go_on = sink(impl_->run(page, params));
-      return go_on;
-    });
-    if (!go_on) return;
-  }
+  // The pages of `inputs` in order, pulled one at a time by predict_stream's workers.
+  size_t next_input = 0;
+  std::optional<io::InputStream> stream;
+  std::string name;  // all pages of an unnamed in-memory input (a PDF's too) share one name
+  auto next = [&](PageJob& job) -> bool {
+    try {
+      for (;;) {
+        if (stream) {
+          io::InputItem item;
+          if (stream->next(item)) {
+            job.page = to_page(std::move(item));
+            if (job.page.name.empty() && job.page.input_path.empty()) job.page.name = name;
+            return true;
+          }
+          stream.reset();
+        }
+        if (next_input == inputs.size()) return false;
+        const Input& in = inputs[next_input++];
+        name = in.kind != Input::Kind::kPath && in.name.empty() ? unnamed_input_name() : "";
+        if (in.kind == Input::Kind::kImage) {
+          job.page.image = io::to_bgr8(in.image);
+          job.page.name = in.name.empty() ? name : in.name;
+          return true;
+        }
+        stream.emplace(in.kind == Input::Kind::kPath
+                           ? io::InputStream({in.path}, impl_->inputs)
+                           : io::InputStream::from_memory(in.bytes, in.name, io::InputKind::Auto, impl_->inputs));
+      }
+    } catch (const Error& e) {
+      job.error = e;  // raised in its turn, after the pages before it
+      stream.reset();
+      next_input = inputs.size();
+      return true;
+    }
+  };
+  predict_stream(next, [&](PageOutcome&& o) {
+    if (o.error) throw *o.error;
+    return sink(std::move(o.result));
+  }, params);
 }
 
 std::vector<OCRResult> OCR::predict(const std::vector<Input>& inputs, const OCRParams& params) const {
