@@ -284,6 +284,9 @@ TEST(HostileInputs, LocalFileUrlsOnlyUnderTheRootAndNeverAFifo) {
   Answer fifo = ask(svc, ocr_body("file://" + root + "/fifo.png"));
   EXPECT_EQ(fifo.status, 400) << fifo.msg;
   EXPECT_LT(fifo.seconds, 0.5);
+  // The download thread is not left blocked on the FIFO (it answers just before it returns).
+  auto t0 = Clock::now();
+  while (svc.fetching() > 0 && since(t0) < 0.5) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   EXPECT_EQ(svc.fetching(), 0);
   Answer out = ask(svc, ocr_body("file:///etc/hostname"));
   EXPECT_EQ(out.status, 403) << out.msg;
