@@ -10,7 +10,7 @@
 namespace ppocr::engine {
 
 namespace {
-thread_local const ThreadBudget* t_budget = nullptr;
+thread_local ThreadBudget* t_budget = nullptr;
 }
 
 ThreadBudget::Scope::Scope(ThreadBudget& b) : b_(b), prev_(t_budget) {
@@ -23,7 +23,7 @@ ThreadBudget::Scope::~Scope() {
   b_.active_.fetch_sub(1, std::memory_order_relaxed);
 }
 
-const ThreadBudget* ThreadBudget::current() { return t_budget; }
+ThreadBudget* ThreadBudget::current() { return t_budget; }
 
 int run_threads(int model_threads) {
   if (const ThreadBudget* b = t_budget) return b->share();

@@ -42,11 +42,11 @@ class ThreadBudget {
 
    private:
     ThreadBudget& b_;
-    const ThreadBudget* prev_;
+    ThreadBudget* prev_;
   };
 
   // The budget of the calling thread's innermost Scope, or null.
-  static const ThreadBudget* current();
+  static ThreadBudget* current();
 
  private:
   const int threads_;

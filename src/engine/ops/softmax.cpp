@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "engine/ops/fast_math.h"
+#include "engine/ops/softmax.h"
 #include "engine/ops/op_helpers.h"
 
 namespace ppocr::engine::ops {
@@ -49,6 +50,8 @@ void softmax(KernelContext& c) {
     }
 }
 
+}  // namespace
+
 // Fast path: softmax over a contiguous last axis with the vectorised exp.
 __attribute__((target_clones("avx2", "default"))) void softmax_row(const float* in, float* out, int64_t len) {
   float m = -INFINITY;
@@ -64,6 +67,8 @@ __attribute__((target_clones("avx2", "default"))) void softmax_row(const float* 
 #pragma omp simd
   for (int64_t k = 0; k < len; ++k) out[k] *= inv;
 }
+
+namespace {
 
 void softmax_fast(KernelContext& c) {
   const Tensor& x = c.in(0);

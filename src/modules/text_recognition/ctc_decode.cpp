@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "engine/error.h"
+#include "engine/ops/softmax.h"
 
 namespace ppocr::modules {
 
@@ -34,6 +35,62 @@ std::pair<std::string, float> CTCDecoder::decode(const float* probs, int T, int 
       if (chars) chars->push_back(chars_[best]);
       if (cols) cols->push_back(t);
       sum += row[best];
+      ++kept;
+    }
+    prev = best;
+  }
+  return {text, kept ? static_cast<float>(sum / kept) : 0.f};
+}
+
+namespace {
+
+// max of a row (NaN rows are left to the softmax path by the caller).
+float row_max(const float* row, int C) {
+  float m = row[0];
+#pragma omp simd reduction(max : m)
+  for (int c = 1; c < C; ++c) m = row[c] > m ? row[c] : m;
+  return m;
+}
+
+}  // namespace
+
+std::pair<std::string, float> CTCDecoder::decode_logits(const float* logits, int T, int C,
+                                                        std::vector<std::string>* chars,
+                                                        std::vector<int>* cols) const {
+  PPOCR_CHECK(static_cast<size_t>(C) == chars_.size(), "CTC decode: model has ", C,
+              " classes but the dictionary gives ", chars_.size(), " (blank + characters",
+              chars_.size() && chars_.back() == " " ? " + space)" : ")");
+  std::string text;
+  if (chars) chars->clear();
+  if (cols) cols->clear();
+  std::vector<float> prob(static_cast<size_t>(C));
+  double sum = 0;
+  int kept = 0;
+  int prev = -1;
+  constexpr float kClose = 1e-3f;  // logits this close may order differently once exponentiated
+  for (int t = 0; t < T; ++t) {
+    const float* row = logits + static_cast<size_t>(t) * C;
+    const float m = row_max(row, C);
+    int near = 0;
+    const float lo = m - kClose;
+#pragma omp simd reduction(+ : near)
+    for (int c = 0; c < C; ++c) near += row[c] >= lo;
+    int best = 0;
+    bool have_prob = false;
+    if (near == 1 && m == m) {
+      while (row[best] != m) ++best;
+    } else {  // a near tie (or NaN): decide on the probabilities, as decode() does
+      engine::ops::softmax_row(row, prob.data(), C);
+      have_prob = true;
+      for (int c = 1; c < C; ++c)
+        if (prob[c] > prob[best]) best = c;
+    }
+    if (best != 0 && best != prev) {
+      if (!have_prob) engine::ops::softmax_row(row, prob.data(), C);
+      text += chars_[best];
+      if (chars) chars->push_back(chars_[best]);
+      if (cols) cols->push_back(t);
+      sum += prob[best];
       ++kept;
     }
     prev = best;

@@ -19,6 +19,14 @@ class CTCDecoder {
   // emitted it, in order (their concatenation is the text).
   std::pair<std::string, float> decode(const float* probs, int T, int C, std::vector<std::string>* chars = nullptr,
                                        std::vector<int>* cols = nullptr) const;
+  // The same from logits, for a model whose trailing Softmax (fast kernel) was
+  // cut off: each step's arg-max is taken on the logits (on its softmax when
+  // another class is within 1e-3 of the top), and a kept step's probability
+  // is its softmax as the Softmax kernel computes it (engine::ops::softmax_row),
+  // so text and score are what decode() gives on the kernel's probabilities.
+  std::pair<std::string, float> decode_logits(const float* logits, int T, int C,
+                                              std::vector<std::string>* chars = nullptr,
+                                              std::vector<int>* cols = nullptr) const;
   const std::vector<std::string>& chars() const { return chars_; }
 
  private:
