@@ -96,12 +96,6 @@ std::string stem_of(const Page& p) {
   return s;
 }
 
-std::string ext_of(const Page& p) {
-  std::string e = p.input_path.empty() ? "" : fs::path(p.input_path).extension().string();
-  for (auto& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return (e == ".jpg" || e == ".jpeg" || e == ".png" || e == ".bmp" || e == ".webp" || e == ".tif") ? e : ".png";
-}
-
 // Prints the module's result JSON (keys in PaddleX's order) and saves it with the visualisation.
 void emit(const ModuleArgs& a, const Page& page, nlohmann::ordered_json j, const cv::Mat& vis) {
   using ojson = nlohmann::ordered_json;
@@ -118,7 +112,7 @@ void emit(const ModuleArgs& a, const Page& page, nlohmann::ordered_json j, const
   f << text << "\n";
   PPOCR_CHECK(f.good(), "cannot write ", (fs::path(a.save_path) / (stem + "_res.json")).string());
   if (!vis.empty()) {
-    auto img = fs::path(a.save_path) / (stem + "_res" + ext_of(page));
+    auto img = fs::path(a.save_path) / (stem + "_res" + saved_image_ext(page.input_path));
     PPOCR_CHECK(cv::imwrite(img.string(), vis), "cannot write ", img.string());
   }
 }

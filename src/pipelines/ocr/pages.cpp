@@ -1,11 +1,33 @@
 #include "pipelines/ocr/pages.h"
 
+#include <cctype>
+#include <filesystem>
+
 #include "engine/error.h"
 #include "io/image_decode.h"
 
 namespace ppocr {
 
 cv::Mat to_bgr8(const cv::Mat& img) { return io::to_bgr8(img); }
+
+namespace {
+std::string lower_ext(const std::string& path) {
+  std::string e = std::filesystem::path(path).extension().string();
+  for (auto& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return e;
+}
+}  // namespace
+
+bool is_saved_image_file(const std::string& path) {
+  std::string e = lower_ext(path);
+  for (const char* x : {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"})
+    if (e == x) return true;
+  return false;
+}
+
+std::string saved_image_ext(const std::string& input_path) {
+  return is_saved_image_file(input_path) ? lower_ext(input_path) : ".png";
+}
 
 io::InputOptions input_options(const OCROptions& o) {
   io::InputOptions in;

@@ -5,6 +5,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "engine/error.h"
+#include "pipelines/ocr/pages.h"
 #include "io/image_decode.h"
 #include "pipelines/ocr/visualize.h"
 #include "ppocr/result.h"
@@ -13,13 +14,6 @@ namespace fs = std::filesystem;
 
 namespace ppocr {
 namespace {
-
-bool image_ext(std::string e) {
-  for (auto& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const char* x : {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"})
-    if (e == x) return true;
-  return false;
-}
 
 void write(const fs::path& file, const cv::Mat& img) {
   bool ok = false;
@@ -72,7 +66,7 @@ std::vector<std::string> OCRResult::save_to_img(const std::string& path) const {
   std::vector<std::string> written;
   fs::path p(path);
   std::error_code ec;
-  if (!fs::is_directory(p, ec) && image_ext(p.extension().string())) {
+  if (!fs::is_directory(p, ec) && is_saved_image_file(p.string())) {
     if (p.has_parent_path()) fs::create_directories(p.parent_path(), ec);
     write(p, imgs["ocr_res_img"]);
     written.push_back(p.string());
@@ -80,8 +74,7 @@ std::vector<std::string> OCRResult::save_to_img(const std::string& path) const {
   }
   fs::create_directories(p, ec);
   PPOCR_CHECK(fs::is_directory(p, ec), "cannot create directory ", p.string());
-  std::string ext = input_path.empty() ? "" : fs::path(input_path).extension().string();
-  if (!image_ext(ext)) ext = ".png";
+  std::string ext = saved_image_ext(input_path);
   const std::string stem = file_stem();
   fs::path f = p / (stem + "_ocr_res_img" + ext);
   write(f, imgs["ocr_res_img"]);
