@@ -71,14 +71,17 @@ std::pair<std::string, float> CTCDecoder::decode_logits(const float* logits, int
   for (int t = 0; t < T; ++t) {
     const float* row = logits + static_cast<size_t>(t) * C;
     const float m = row_max(row, C);
-    int near = 0;
+    int near = 0, first = C;
     const float lo = m - kClose;
-#pragma omp simd reduction(+ : near)
-    for (int c = 0; c < C; ++c) near += row[c] >= lo;
+#pragma omp simd reduction(+ : near) reduction(min : first)
+    for (int c = 0; c < C; ++c) {
+      near += row[c] >= lo;
+      first = row[c] == m && c < first ? c : first;
+    }
     int best = 0;
     bool have_prob = false;
-    if (near == 1 && m == m) {
-      while (row[best] != m) ++best;
+    if (near == 1 && first < C) {
+      best = first;
     } else {  // a near tie (or NaN): decide on the probabilities, as decode() does
       engine::ops::softmax_row(row, prob.data(), C);
       have_prob = true;
