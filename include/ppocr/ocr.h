@@ -43,6 +43,28 @@ struct PageOutcome {
   bool ok() const { return !error; }
 };
 
+class OCR;
+
+// Pull-based predict_iter (for consumers that ask for one result at a time:
+// a Python generator, a server streaming pages): OCR::stream starts running
+// the inputs' pages in the background, pipelined as predict_iter runs them,
+// and next() hands the results out in order.
+class ResultStream {
+ public:
+  ~ResultStream();  // stops the work: pages in flight are finished and dropped
+  ResultStream(const ResultStream&) = delete;
+  ResultStream& operator=(const ResultStream&) = delete;
+  // The next result; false after the last. An unreadable input or a failed
+  // page throws its Error here, in its turn (and the stream ends).
+  bool next(OCRResult& result);
+
+ private:
+  friend class OCR;
+  ResultStream() = default;
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
 class OCR {
  public:
   // Checks the options, chooses the models (docs/models.md: the same policy
@@ -68,6 +90,8 @@ class OCR {
   // run ahead of the one handed over); `sink` returns false to stop.
   void predict_iter(const std::vector<Input>& inputs, const std::function<bool(OCRResult&&)>& sink,
                     const OCRParams& params = {}) const;
+  // predict_iter, pulled: see ResultStream. The OCR object must outlive the stream.
+  std::unique_ptr<ResultStream> stream(std::vector<Input> inputs, const OCRParams& params = {}) const;
   // One decoded page (the building block of the above; the server uses it).
   OCRResult predict_page(const Page& page, const OCRParams& params = {}) const;
   // Pages from a source, pipelined (what predict/predict_iter do with their

@@ -132,3 +132,37 @@ TEST(Stream, SinkStopsTheStream) {
   EXPECT_EQ(seen, 3);
   EXPECT_LE(read, 3 + ocr.pages_at_once() + 1);
 }
+
+TEST(Stream, ResultStreamHandsResultsOutOneAtATime) {
+  REQUIRE_TINY();
+  OCR ocr(options(2));
+  std::vector<std::string> files = icdar_files(4);
+  std::vector<Input> inputs;
+  for (const auto& f : files) inputs.push_back(Input::from_path(f));
+  std::vector<OCRResult> expect = ocr.predict(inputs);
+  {
+    auto s = ocr.stream(inputs);
+    OCRResult r;
+    size_t i = 0;
+    while (s->next(r)) {
+      ASSERT_LT(i, expect.size());
+      EXPECT_EQ(r.input_path, files[i]);
+      EXPECT_EQ(r.rec_texts, expect[i].rec_texts);
+      ++i;
+    }
+    EXPECT_EQ(i, files.size());
+    EXPECT_FALSE(s->next(r));
+  }
+  {
+    auto s = ocr.stream(inputs);  // dropped after one result: the rest stop
+    OCRResult r;
+    EXPECT_TRUE(s->next(r));
+  }
+  std::string dir = test::temp_dir("stream_pull_bad");
+  { std::ofstream(dir + "/x.png") << "not an image"; }
+  auto s = ocr.stream({Input::from_path(files[0]), Input::from_path(dir + "/x.png")});
+  OCRResult r;
+  EXPECT_TRUE(s->next(r));
+  EXPECT_THROW(s->next(r), Error);
+  EXPECT_FALSE(s->next(r));
+}

@@ -3,8 +3,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <exception>
 #include <iostream>
 #include <mutex>
+#include <optional>
+#include <thread>
 #include <random>
 #include <set>
 
@@ -340,6 +344,69 @@ void OCR::predict_iter(const std::vector<Input>& inputs, const std::function<boo
     if (o.error) throw *o.error;
     return sink(std::move(o.result));
   }, params);
+}
+
+struct ResultStream::State {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<OCRResult> slot;  // one result waiting for next()
+  bool done = false, stop = false;
+  std::exception_ptr error;
+  std::thread runner;
+};
+
+std::unique_ptr<ResultStream> OCR::stream(std::vector<Input> inputs, const OCRParams& params) const {
+  check_params(params);
+  std::unique_ptr<ResultStream> rs(new ResultStream());
+  auto st = std::make_shared<ResultStream::State>();
+  rs->state_ = st;
+  st->runner = std::thread([this, st, inputs = std::move(inputs), params] {
+    try {
+      predict_iter(inputs, [&](OCRResult&& r) {
+        std::unique_lock<std::mutex> lk(st->mu);
+        st->cv.wait(lk, [&] { return st->stop || !st->slot; });
+        if (st->stop) return false;
+        st->slot = std::move(r);
+        st->cv.notify_all();
+        return true;
+      }, params);
+    } catch (...) {
+      std::lock_guard<std::mutex> lk(st->mu);
+      st->error = std::current_exception();
+    }
+    std::lock_guard<std::mutex> lk(st->mu);
+    st->done = true;
+    st->cv.notify_all();
+  });
+  return rs;
+}
+
+bool ResultStream::next(OCRResult& result) {
+  State& st = *state_;
+  std::unique_lock<std::mutex> lk(st.mu);
+  st.cv.wait(lk, [&] { return st.slot || st.done; });
+  if (st.slot) {
+    result = std::move(*st.slot);
+    st.slot.reset();
+    st.cv.notify_all();
+    return true;
+  }
+  if (st.error) {
+    std::exception_ptr e = st.error;
+    st.error = nullptr;
+    std::rethrow_exception(e);
+  }
+  return false;
+}
+
+ResultStream::~ResultStream() {
+  if (!state_) return;
+  {
+    std::lock_guard<std::mutex> lk(state_->mu);
+    state_->stop = true;
+    state_->cv.notify_all();
+  }
+  if (state_->runner.joinable()) state_->runner.join();
 }
 
 std::vector<OCRResult> OCR::predict(const std::vector<Input>& inputs, const OCRParams& params) const {
