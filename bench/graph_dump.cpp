@@ -31,6 +31,10 @@ int main(int argc, char** argv) {
       std::cout << n.op << " '" << n.name << "'";
       if (n.attrs.has("activation")) std::cout << " act=" << n.attrs.s("activation");
       if (n.attrs.has("group")) std::cout << " group=" << n.attrs.i("group");
+      for (const char* a : {"x_layout", "y_layout", "r_layout", "layout"})
+        if (n.attrs.has(a)) std::cout << " " << a << "=" << n.attrs.s(a);
+      for (const char* a : {"residual", "pool_input"})
+        if (n.attrs.has(a)) std::cout << " " << a << "=" << n.attrs.i(a);
       for (const char* a : {"kernel_shape", "strides", "pads", "dilations"})
         if (n.attrs.has(a)) {
           std::cout << " " << a << "=";

@@ -6,6 +6,7 @@
 
 #include <random>
 
+#include "engine/executor.h"
 #include "engine/model.h"
 #include "engine/passes/passes.h"
 #include "engine/width_pad.h"
@@ -178,4 +179,36 @@ TEST(WidthPadding, RefusesGraphsThatMixColumns) {
   EXPECT_FALSE(WidthPadding::attach(g, &why));
   EXPECT_NE(why.find("MatMul"), std::string::npos) << why;
   EXPECT_EQ(g.inputs.size(), inputs);  // left alone
+}
+
+// ChannelMul between layouts (the transposing paths work in blocks of pixels): every element as X * (S + r).
+TEST(ChannelMulLayouts, BlockedTransposeMatchesElementwise) {
+  std::mt19937 rng(11);
+  for (int64_t C : {3, 16, 70})
+    for (auto [H, W] : {std::pair<int64_t, int64_t>{7, 23}, {1, 64}, {9, 130}})
+      for (bool x_nhwc : {true, false})
+        for (int64_t residual : {0, 1}) {
+          const int64_t N = 2;
+          Tensor x = random_tensor(x_nhwc ? Shape{N, H, W, C} : Shape{N, C, H, W}, rng);
+          Tensor s = random_tensor({N, C, 1, 1}, rng);
+          Node n;
+          n.op = "ChannelMul";
+          n.name = "cm";
+          n.inputs = {0, 1};
+          n.outputs = {2};
+          n.attrs.set(x_nhwc ? "x_layout" : "y_layout", std::string("NHWC"));
+          n.attrs.set("residual", residual);
+          ExecOptions eo;
+          Tensor y = run_node(n, {&x, &s}, eo).at(0);
+          const Shape want = x_nhwc ? Shape{N, C, H, W} : Shape{N, H, W, C};
+          ASSERT_EQ(y.shape(), want);
+          for (int64_t b = 0; b < N; ++b)
+            for (int64_t k = 0; k < C; ++k)
+              for (int64_t q = 0; q < H * W; ++q) {
+                const int64_t nchw = (b * C + k) * H * W + q, nhwc = (b * H * W + q) * C + k;
+                const float xv = x.data<float>()[x_nhwc ? nhwc : nchw];
+                const float yv = y.data<float>()[x_nhwc ? nchw : nhwc];
+                ASSERT_EQ(yv, xv * (s.data<float>()[b * C + k] + float(residual))) << C << " " << H << "x" << W;
+              }
+        }
 }

@@ -3,6 +3,8 @@
 // Attributes x_layout / y_layout ("NCHW" default, "NHWC": the tensor is stored
 // [N,H,W,C]) let X and Y live in the layout of the Convs around it; residual = 1
 // (residual SE blocks, set by assign_conv_layouts) computes Y = X * S + X.
+#include <algorithm>
+
 #include "engine/ops/nn_util.h"
 
 namespace ppocr::engine {
@@ -44,14 +46,24 @@ void channel_mul(KernelContext& c) {
         for (int64_t q = 0; q < HW; ++q) out[q] = in[q] * v;
       }
   } else {
+    // A transpose on the way: blocks of kBlock pixels x all channels (kBlock * C floats, in L1 for C <= 64),
+    // so that every cache line read and written is used whole.
+    constexpr int64_t kBlock = 64;
+    const int64_t blocks = (HW + kBlock - 1) / kBlock;
 #pragma omp parallel for collapse(2) schedule(static)
     for (int64_t n = 0; n < N; ++n)
-      for (int64_t k = 0; k < C; ++k) {
-        const float v = S[n * sn + k * sc] + plus;
-        for (int64_t q = 0; q < HW; ++q) {
-          const int64_t a = (n * C + k) * HW + q, b = (n * HW + q) * C + k;  // NCHW, NHWC offsets
-          if (xn) Y[a] = X[b] * v;
-          else Y[b] = X[a] * v;
+      for (int64_t b = 0; b < blocks; ++b) {
+        const int64_t q0 = b * kBlock, len = std::min(kBlock, HW - q0);
+        for (int64_t k = 0; k < C; ++k) {
+          const float v = S[n * sn + k * sc] + plus;
+          float* nchw_y = Y + (n * C + k) * HW + q0;
+          const float* nhwc_x = X + (n * HW + q0) * C + k;
+          const float* nchw_x = X + (n * C + k) * HW + q0;
+          float* nhwc_y = Y + (n * HW + q0) * C + k;
+          if (xn)
+            for (int64_t q = 0; q < len; ++q) nchw_y[q] = nhwc_x[q * C] * v;
+          else
+            for (int64_t q = 0; q < len; ++q) nhwc_y[q * C] = nchw_x[q] * v;
         }
       }
   }
