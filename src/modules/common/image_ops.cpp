@@ -26,6 +26,29 @@ cv::Mat normalize(const cv::Mat& img, float scale, const std::array<float, 3>& m
   return out;
 }
 
+engine::Tensor normalize_to_nchw(const cv::Mat& img, float scale, const std::array<float, 3>& mean,
+                                 const std::array<float, 3>& std) {
+  PPOCR_CHECK(img.type() == CV_8UC3, "normalize: expected an 8-bit 3-channel image");
+  float alpha[3], beta[3];
+  for (int c = 0; c < 3; ++c) {
+    PPOCR_CHECK(std[c] != 0.f, "normalize: std must not be 0");
+    alpha[c] = scale / std[c];
+    beta[c] = -mean[c] / std[c];
+  }
+  const int64_t H = img.rows, W = img.cols;
+  engine::Tensor t(engine::DType::Float32, {1, 3, H, W});
+  float* dst = t.data<float>();
+  for (int c = 0; c < 3; ++c) {
+    const float a = alpha[c], b = beta[c];
+    for (int64_t y = 0; y < H; ++y) {
+      const uint8_t* s = img.ptr<uint8_t>(static_cast<int>(y)) + c;
+      float* d = dst + (c * H + y) * W;
+      for (int64_t x = 0; x < W; ++x) d[x] = s[x * 3] * a + b;  // normalize()'s expression, written planar
+    }
+  }
+  return t;
+}
+
 engine::Tensor to_nchw_padded(const std::vector<cv::Mat>& imgs, int width, float pad) {
   PPOCR_CHECK(!imgs.empty(), "to_nchw: no images");
   const int h = imgs[0].rows, ch = imgs[0].channels();

@@ -14,6 +14,10 @@ namespace ppocr::modules {
 // out = (img * scale - mean[c]) / std[c], per channel, as float32 (HWC).
 cv::Mat normalize(const cv::Mat& img, float scale, const std::array<float, 3>& mean,
                   const std::array<float, 3>& std);
+// normalize() and to_nchw() of one image in one pass: the same values, as a
+// [1, 3, H, W] tensor.
+engine::Tensor normalize_to_nchw(const cv::Mat& img, float scale, const std::array<float, 3>& mean,
+                                 const std::array<float, 3>& std);
 // Packs HWC float32 images of equal size into one NCHW tensor.
 engine::Tensor to_nchw(const std::vector<cv::Mat>& imgs);
 // Packs HWC float32 images of equal height into one NCHW tensor, padding each

@@ -90,7 +90,7 @@ TextDetectionResult TextDetection::predict(const cv::Mat& image, const TextDetec
   }
   cv::Mat resized = det_resize(bgr, rp);
   if (impl_->rgb) cv::cvtColor(resized, resized, cv::COLOR_BGR2RGB);
-  engine::Tensor x = to_nchw({normalize(resized, impl_->scale, impl_->mean, impl_->std)});
+  engine::Tensor x = normalize_to_nchw(resized, impl_->scale, impl_->mean, impl_->std);
   engine::Tensor y = impl_->runner->run1(x);
   PPOCR_CHECK(y.rank() == 4 && y.dim(0) == 1 && y.dim(2) > 0 && y.dim(3) > 0,
               "text detection: unexpected model output ", y.desc());
