@@ -30,14 +30,25 @@
 
 namespace ppocr::engine {
 
-template <class Item, class Out, class Take, class Work, class Give>
-void run_ordered(int workers, int window, Take&& take, Work&& work, Give&& give) {
+// - around(body), when given, runs each worker's whole loop: body() is the
+//   loop (e.g. to hold a ThreadBudget::Scope for as long as the worker takes
+//   items: a worker reading its next item still counts as busy).
+struct NoWrap {
+  template <class Body>
+  void operator()(Body&& body) const { body(); }
+};
+
+template <class Item, class Out, class Take, class Work, class Give, class Around = NoWrap>
+void run_ordered(int workers, int window, Take&& take, Work&& work, Give&& give, Around&& around = Around()) {
   if (workers <= 1) {
-    for (;;) {
-      Item item;
-      if (!take(item)) return;
-      if (!give(work(std::move(item)))) return;
-    }
+    around([&] {
+      for (;;) {
+        Item item;
+        if (!take(item)) return;
+        if (!give(work(std::move(item)))) return;
+      }
+    });
+    return;
   }
   if (window < workers) window = workers;
 
@@ -59,7 +70,7 @@ void run_ordered(int workers, int window, Take&& take, Work&& work, Give&& give)
     ready.notify_all();
   };
 
-  auto worker = [&] {
+  auto loop = [&] {
     for (;;) {
       Item item;
       uint64_t seq;
@@ -95,6 +106,13 @@ void run_ordered(int workers, int window, Take&& take, Work&& work, Give&& give)
         fail(std::current_exception());
         break;
       }
+    }
+  };
+  auto worker = [&] {
+    try {
+      around(loop);
+    } catch (...) {
+      fail(std::current_exception());
     }
     std::lock_guard<std::mutex> lk(mu);
     --running;

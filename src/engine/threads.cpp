@@ -13,14 +13,14 @@ namespace {
 thread_local ThreadBudget* t_budget = nullptr;
 }
 
-ThreadBudget::Scope::Scope(ThreadBudget& b) : b_(b), prev_(t_budget) {
-  b_.active_.fetch_add(1, std::memory_order_relaxed);
+ThreadBudget::Scope::Scope(ThreadBudget& b) : b_(b), prev_(t_budget), counted_(t_budget != &b) {
+  if (counted_) b_.active_.fetch_add(1, std::memory_order_relaxed);
   t_budget = &b_;
 }
 
 ThreadBudget::Scope::~Scope() {
   t_budget = prev_;
-  b_.active_.fetch_sub(1, std::memory_order_relaxed);
+  if (counted_) b_.active_.fetch_sub(1, std::memory_order_relaxed);
 }
 
 ThreadBudget* ThreadBudget::current() { return t_budget; }

@@ -31,8 +31,9 @@ class ThreadBudget {
   }
 
   // RAII: the calling thread's work counts as active on `b`, and its
-  // Model::run calls take b.share() threads. Scopes nest (the innermost
-  // budget applies; each counts once on its own budget).
+  // Model::run calls take b.share() threads. Scopes nest: the innermost
+  // budget applies, and a thread counts once on a budget (a Scope inside a
+  // Scope of the same budget on the same thread changes nothing).
   class Scope {
    public:
     explicit Scope(ThreadBudget& b);
@@ -43,6 +44,7 @@ class ThreadBudget {
    private:
     ThreadBudget& b_;
     ThreadBudget* prev_;
+    bool counted_;
   };
 
   // The budget of the calling thread's innermost Scope, or null.

@@ -42,6 +42,12 @@ TEST(ThreadBudget, SharesItsThreadsAmongScopes) {
       EXPECT_EQ(run_threads(4), 1);
     }
     EXPECT_EQ(ThreadBudget::current(), &b);
+    {
+      ThreadBudget::Scope again(b);  // the same budget on the same thread counts once
+      EXPECT_EQ(b.active(), 1);
+      EXPECT_EQ(run_threads(1), 4);
+    }
+    EXPECT_EQ(b.active(), 1);
   }
   EXPECT_EQ(b.active(), 0);
   EXPECT_EQ(ThreadBudget::current(), nullptr);

@@ -300,7 +300,13 @@ void OCR::predict_stream(const std::function<bool(PageJob&)>& next, const std::f
         o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         return o;
       },
-      [&](PageOutcome&& o) { return sink(std::move(o)); });
+      [&](PageOutcome&& o) { return sink(std::move(o)); },
+      // A worker counts on the cores for as long as it takes pages (reading the next one too), so that pages
+      // side by side run on one thread each; the last pages, once the others' workers are done, get more.
+      [&](const auto& body) {
+        engine::ThreadBudget::Scope cores(*im.budget);
+        body();
+      });
 }
 
 void OCR::predict_iter(const std::vector<Input>& inputs, const std::function<bool(OCRResult&&)>& sink,
