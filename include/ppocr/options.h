@@ -73,7 +73,8 @@ struct OCROptions : OCRParams {
 
   // Inputs: path inputs (files, folders, PDFs, URLs) are read by the pipeline.
   std::optional<double> pdf_dpi;            // PDF render resolution, default 144 (PaddleX's zoom 2)
-  std::optional<int> pdf_max_pages;         // pages read per PDF, default 0 = all
+  std::optional<int> pdf_max_pages;         // pages read per PDF / multi-page TIFF, default 0 = all
+  std::optional<std::string> pdf_page_range;  // pages to read, "1,3-5,8-" (1-based), default all
   std::optional<int64_t> max_image_pixels;  // refuse larger images/pages, default 200,000,000
 
   // Model files: whether a model missing from the cache may be downloaded

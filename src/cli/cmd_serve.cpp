@@ -132,6 +132,7 @@ void serve(ServeArgs& a) {
   apply_ocr_flags(a.ocr, opts, notes);  // flags win over the PaddleX config
   for (const auto& n : notes) std::cerr << "warning: " << n << "\n";
   so.pdf_dpi = opts.pdf_dpi.value_or(so.pdf_dpi);
+  so.pdf_page_range = opts.pdf_page_range.value_or(so.pdf_page_range);
   auto& hs = a.server;
   if (hs.api_key.empty())
     if (const char* k = std::getenv("PPOCR_API_KEY")) hs.api_key = k;

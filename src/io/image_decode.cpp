@@ -55,37 +55,57 @@ bool probe_jpeg(const u8* p, size_t n, ImageSize& out) {
   }
 }
 
-// TIFF (classic or BigTIFF): the first IFD, as libtiff reads it for OpenCV.
-// Size tags must be integers with one value; duplicated tags (libtiff keeps
-// one, which one is libtiff's business) are all checked: the largest counts.
-bool probe_tiff(const u8* p, size_t n, ImageSize& out) {
+// TIFF (classic or BigTIFF) byte order and offsets of one file.
+struct TiffLayout {
+  const u8* p;
+  size_t n;
+  bool le, big;
+  size_t head, entry, value;  // directory count size, entry size, value offset in an entry
+  uint64_t r16(size_t o) const { return le ? le16(p + o) : be16(p + o); }
+  uint64_t r32(size_t o) const { return le ? le32(p + o) : be32(p + o); }
+  uint64_t r64(size_t o) const { return le ? (r32(o + 4) << 32) | r32(o) : (r32(o) << 32) | r32(o + 4); }
+  // The directory entry count at `ifd`, 0 when the whole directory is not there.
+  uint64_t count(uint64_t ifd) const {
+    if (ifd > n || n - ifd < head) return 0;
+    uint64_t c = big ? r64(size_t(ifd)) : r16(size_t(ifd));
+    return c > (n - ifd - head) / entry ? 0 : c;
+  }
+};
+
+bool tiff_layout(const u8* p, size_t n, TiffLayout& t) {
   if (n < 8) return false;
-  const bool le = p[0] == 'I';
-  auto r16 = [&](size_t o) -> uint64_t { return le ? le16(p + o) : be16(p + o); };
-  auto r32 = [&](size_t o) -> uint64_t { return le ? le32(p + o) : be32(p + o); };
-  auto r64 = [&](size_t o) -> uint64_t { return le ? (r32(o + 4) << 32) | r32(o) : (r32(o) << 32) | r32(o + 4); };
-  const bool big = r16(2) == 43;
-  if (big && (n < 16 || r16(4) != 8)) return false;
-  uint64_t ifd = big ? r64(8) : r32(4);
-  const size_t head = big ? 8 : 2, entry = big ? 20 : 12, value = big ? 12 : 8;
-  if (ifd > n || n - ifd < head) return false;
-  uint64_t count = big ? r64(size_t(ifd)) : r16(size_t(ifd));
-  if (count == 0 || count > (n - ifd - head) / entry) return false;  // the whole directory must be there
+  t.p = p;
+  t.n = n;
+  t.le = p[0] == 'I';
+  t.big = t.r16(2) == 43;
+  if (t.big && (n < 16 || t.r16(4) != 8)) return false;
+  t.head = t.big ? 8 : 2;
+  t.entry = t.big ? 20 : 12;
+  t.value = t.big ? 12 : 8;
+  return true;
+}
+
+// One IFD's image size, as libtiff reads it for OpenCV. Size tags must be
+// integers with one value; duplicated tags (libtiff keeps one, which one is
+// libtiff's business) are all checked: the largest counts.
+bool probe_tiff_ifd(const TiffLayout& t, uint64_t ifd, ImageSize& out) {
+  uint64_t count = t.count(ifd);
+  if (count == 0) return false;
   int64_t w = -1, h = -1, spp = 1, bps = 1;
   for (uint64_t k = 0; k < count; ++k) {
-    size_t e = size_t(ifd) + head + size_t(k) * entry;
-    uint32_t tag = uint32_t(r16(e)), type = uint32_t(r16(e + 2));
-    uint64_t cnt = big ? r64(e + 4) : r32(e + 4);
+    size_t e = size_t(ifd) + t.head + size_t(k) * t.entry;
+    uint32_t tag = uint32_t(t.r16(e)), type = uint32_t(t.r16(e + 2));
+    uint64_t cnt = t.big ? t.r64(e + 4) : t.r32(e + 4);
     bool size_tag = tag == 256 || tag == 257 || tag == 277 || tag == 258 || tag == 322 || tag == 323;
     if (!size_tag) continue;
     // BitsPerSample has one value per sample (all equal for OpenCV); the rest one value.
     if (tag != 258 && cnt != 1) return false;
     uint64_t v;
-    if (type == 3) v = r16(e + value);                 // SHORT
-    else if (type == 4) v = r32(e + value);            // LONG
-    else if (type == 16 && big) v = r64(e + value);    // LONG8
-    else return false;                                 // anything else: not a size we can read
-    if (tag == 258 && cnt > 1 && !(type == 3 && cnt <= (big ? 4u : 2u))) v = 64;  // stored elsewhere: assume the worst
+    if (type == 3) v = t.r16(e + t.value);                 // SHORT
+    else if (type == 4) v = t.r32(e + t.value);            // LONG
+    else if (type == 16 && t.big) v = t.r64(e + t.value);  // LONG8
+    else return false;                                     // anything else: not a size we can read
+    if (tag == 258 && cnt > 1 && !(type == 3 && cnt <= (t.big ? 4u : 2u))) v = 64;  // stored elsewhere: assume the worst
     int64_t x = int64_t(std::min<uint64_t>(v, uint64_t(1) << 40));
     if (tag == 256) w = std::max(w, x);
     if (tag == 257) h = std::max(h, x);
@@ -98,6 +118,13 @@ bool probe_tiff(const u8* p, size_t n, ImageSize& out) {
   out.channels = int(std::min<int64_t>(spp, 1 << 16));
   out.bits = int(std::min<int64_t>(bps, 1 << 16));
   return true;
+}
+
+// The first IFD: the image OpenCV decodes.
+bool probe_tiff(const u8* p, size_t n, ImageSize& out) {
+  TiffLayout t;
+  if (!tiff_layout(p, n, t)) return false;
+  return probe_tiff_ifd(t, t.big ? t.r64(8) : t.r32(4), out);
 }
 
 bool probe_webp(const u8* p, size_t n, ImageSize& out) {
@@ -375,6 +402,36 @@ bool probe_image_size(const void* data, size_t n, ImageSize& out) {
   if (fmt == "hdr") return probe_hdr(p, n, out);
   if (fmt == "exr") return probe_exr(p, n, out);
   return false;
+}
+
+std::vector<uint64_t> tiff_pages(const void* data, size_t size, size_t max_pages) {
+  std::vector<uint64_t> out;
+  TiffLayout t;
+  if (image_format_name(data, size) != "tiff" || !tiff_layout(static_cast<const u8*>(data), size, t)) return out;
+  uint64_t ifd = t.big ? t.r64(8) : t.r32(4);
+  // A chain that loops back (a crafted file) ends where it repeats.
+  while (ifd != 0 && out.size() < max_pages && std::find(out.begin(), out.end(), ifd) == out.end()) {
+    uint64_t count = t.count(ifd);
+    if (count == 0) break;
+    out.push_back(ifd);
+    size_t next = size_t(ifd) + t.head + size_t(count) * t.entry;
+    if (next + (t.big ? 8 : 4) > size) break;
+    ifd = t.big ? t.r64(next) : t.r32(next);
+  }
+  return out;
+}
+
+void set_tiff_first_page(std::string& bytes, uint64_t ifd) {
+  TiffLayout t;
+  PPOCR_CHECK(image_format_name(bytes.data(), bytes.size()) == "tiff" &&
+                  tiff_layout(reinterpret_cast<const u8*>(bytes.data()), bytes.size(), t),
+              "set_tiff_first_page: not a TIFF");
+  const int width = t.big ? 8 : 4;
+  const size_t at = t.big ? 8 : 4;
+  for (int i = 0; i < width; ++i) {
+    int shift = t.le ? 8 * i : 8 * (width - 1 - i);
+    bytes[at + size_t(i)] = char((ifd >> shift) & 0xFF);
+  }
 }
 
 bool looks_like_pdf(const void* data, size_t size) {

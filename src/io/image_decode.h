@@ -66,6 +66,16 @@ std::string image_format_name(const void* data, size_t size);
 // `ppocr serve` sets them and re-executes itself at start-up when they differ.
 std::vector<std::pair<std::string, std::string>> opencv_decode_limits_env(int64_t max_pixels);
 
+// Multi-page TIFF: the offsets of the pages' directories (IFDs) in file order,
+// at most `max_pages`; empty when the bytes are not a TIFF, one entry for a
+// single-page TIFF. A directory chain that loops or runs off the end stops there.
+std::vector<uint64_t> tiff_pages(const void* data, size_t size, size_t max_pages = 100000);
+// Makes the page whose directory is at `ifd` the TIFF's first (the header's
+// pointer to the first directory is rewritten; every offset in a TIFF is from
+// the start of the file, so nothing else moves): decode_image then decodes
+// that page, under the same header checks as any image.
+void set_tiff_first_page(std::string& bytes, uint64_t ifd);
+
 // Whether the bytes start like a PDF ("%PDF-" within the first 1 KiB).
 bool looks_like_pdf(const void* data, size_t size);
 

@@ -18,6 +18,9 @@ std::string ext_lower(const std::string& path) {
   return e;
 }
 
+// A TIFF may hold many pages: shown as a batch (progress bar) like a PDF.
+bool is_tiff_name(const std::string& path) { return ext_lower(path) == "tif" || ext_lower(path) == "tiff"; }
+
 std::string stem_of(const std::string& path) {
   std::string s = fs::path(path).stem().string();
   return s.empty() ? std::string("input") : s;
@@ -52,7 +55,7 @@ InputKind input_kind_from_bytes(const void* data, size_t size) {
   return InputKind::Auto;
 }
 
-std::vector<std::string> list_image_files(const std::string& dir) {
+std::vector<std::string> list_input_files(const std::string& dir) {
   std::vector<std::string> files;
   std::error_code ec;
   fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
@@ -60,7 +63,8 @@ std::vector<std::string> list_image_files(const std::string& dir) {
   for (; it != end; it.increment(ec)) {
     if (ec) fail(dir, ": error while listing folder: ", ec.message());
     std::error_code ec2;
-    if (it->is_regular_file(ec2) && is_image_file_name(it->path().string())) files.push_back(it->path().string());
+    const std::string f = it->path().string();
+    if (it->is_regular_file(ec2) && (is_image_file_name(f) || is_pdf_file_name(f))) files.push_back(f);
   }
   std::sort(files.begin(), files.end());
   return files;
@@ -71,7 +75,7 @@ InputStream::InputStream(std::vector<std::string> inputs, InputOptions opts) : o
     Pending p;
     p.path = s;
     std::error_code ec;
-    if (!is_url(s) && (fs::is_directory(s, ec) || is_pdf_file_name(s))) batch_ = true;
+    if (!is_url(s) && (fs::is_directory(s, ec) || is_pdf_file_name(s) || is_tiff_name(s))) batch_ = true;
     if (is_url(s) && is_pdf_file_name(url_file_name(s))) batch_ = true;
     pending_.push_back(std::move(p));
   }
@@ -98,7 +102,7 @@ bool InputStream::is_batch() const { return batch_; }
 
 int64_t InputStream::known_remaining() const {
   int64_t n = int64_t(pending_.size());
-  if (pdf_) n += pdf_->doc->pages_to_render() - pdf_->next_page;
+  if (doc_) n += int64_t(doc_->pages.size() - doc_->next);
   return n;
 }
 
@@ -122,57 +126,96 @@ cv::Mat InputStream::decode(const std::string& bytes, const std::string& what) {
 }
 
 void InputStream::emit_page(InputItem& item) {
-  OpenPdf& d = *pdf_;
-  int page = d.next_page++;
+  OpenDoc& d = *doc_;
+  const int page = d.pages[d.next++];
   item.input_path = d.input_path;
   item.page_index = page;
-  item.page_count = d.doc->page_count();
+  item.page_count = d.page_count;
   item.name = d.stem;
   try {
-    PdfPageSize sz = d.doc->page_size(page);
-    double px = double(sz.width) * double(sz.height);
-    if (opts_.pdf.max_pixels <= 0 || px <= double(opts_.pdf.max_pixels))  // else render_page refuses it, naming that limit
-      check_budget(px, d.doc->name(), "page " + std::to_string(page) + " would render to");
-    cv::Mat img = d.doc->render_page(page);
-    check_budget(double(img.cols) * img.rows, d.doc->name(), "page " + std::to_string(page) + " rendered to");
-    pixels_used_ += int64_t(img.cols) * img.rows;
-    item.image = std::move(img);
+    if (d.pdf) {
+      PdfPageSize sz = d.pdf->page_size(page);
+      double px = double(sz.width) * double(sz.height);
+      if (opts_.pdf.max_pixels <= 0 || px <= double(opts_.pdf.max_pixels))  // else render_page refuses it, naming that limit
+        check_budget(px, d.what, "page " + std::to_string(page) + " would render to");
+      cv::Mat img = d.pdf->render_page(page);
+      check_budget(double(img.cols) * img.rows, d.what, "page " + std::to_string(page) + " rendered to");
+      pixels_used_ += int64_t(img.cols) * img.rows;
+      item.image = std::move(img);
+    } else {
+      set_tiff_first_page(d.tiff, d.tiff_pages[size_t(page)]);
+      item.image = decode(d.tiff, d.what + " page " + std::to_string(page));
+    }
   } catch (const Error& e) {
+    item.image.release();
     item.error = e.what();
     item.error_code = e.code();
   }
-  if (d.next_page >= d.doc->pages_to_render()) pdf_.reset();
+  if (d.next >= d.pages.size()) doc_.reset();
 }
 
-bool InputStream::open_pdf(const Pending& p, std::string bytes, InputItem& item) {
-  OpenPdf d;
+void InputStream::open_pdf(const Pending& p, std::string bytes, InputItem& item) {
+  OpenDoc d;
   d.input_path = p.memory ? std::string() : p.path;
   d.stem = stem_of(p.memory ? p.path : (is_url(p.path) ? url_file_name(p.path) : p.path));
   if (bytes.empty() && !p.memory && !is_url(p.path))
-    d.doc = std::make_unique<PdfDocument>(PdfDocument::open_file(p.path, opts_.pdf));
+    d.pdf = std::make_unique<PdfDocument>(PdfDocument::open_file(p.path, opts_.pdf));
   else
-    d.doc = std::make_unique<PdfDocument>(PdfDocument::open_memory(std::move(bytes), p.path, opts_.pdf));
+    d.pdf = std::make_unique<PdfDocument>(PdfDocument::open_memory(std::move(bytes), p.path, opts_.pdf));
+  d.what = d.pdf->name();
+  d.pages = d.pdf->selected_pages();
+  d.page_count = d.pdf->page_count();
   // The whole budget is checked before the first page is rendered. A page over
   // the per-page limit is not counted: it will not be rendered (its item says why).
   double total = 0;
   const double per_page = opts_.pdf.max_pixels > 0 ? double(opts_.pdf.max_pixels) : 1e300;
-  for (int i = 0; i < d.doc->pages_to_render(); ++i) {
-    PdfPageSize sz = d.doc->page_size(i);
+  for (int i : d.pages) {
+    PdfPageSize sz = d.pdf->page_size(i);
     double px = double(sz.width) * double(sz.height);
     if (px <= per_page) total += px;
   }
-  const int n = d.doc->pages_to_render();
-  check_budget(total, d.doc->name(),
+  const size_t n = d.pages.size();
+  check_budget(total, d.what,
                n == 1 ? std::string("the page would render to")
                       : "the " + std::to_string(n) + " pages to process would render to");
-  pdf_ = std::move(d);
+  doc_ = std::move(d);
   emit_page(item);
-  return true;
+}
+
+void InputStream::open_image(const Pending& p, std::string bytes, InputItem& item) {
+  std::vector<uint64_t> pages = tiff_pages(bytes.data(), bytes.size());
+  if (pages.size() <= 1) {
+    item.image = decode(bytes, p.path);
+    return;
+  }
+  OpenDoc d;
+  d.input_path = item.input_path;
+  d.stem = item.name;
+  d.what = p.path;
+  d.page_count = int(pages.size());
+  d.pages = select_pages(opts_.pdf.page_ranges, d.page_count, opts_.pdf.max_pages);
+  PPOCR_CHECK_AS(!d.pages.empty(), kInvalidInput, p.path, ": the page range ", page_ranges_text(opts_.pdf.page_ranges),
+                 " selects none of its ", d.page_count, " pages");
+  // As for a PDF, the whole budget before the first page is decoded (pages
+  // whose header cannot be read fail on their own, when their turn comes).
+  if (opts_.max_total_pixels > 0) {
+    double total = 0;
+    for (int i : d.pages) {
+      set_tiff_first_page(bytes, pages[size_t(i)]);
+      ImageSize sz;
+      if (probe_image_size(bytes.data(), bytes.size(), sz)) total += double(sz.width) * double(sz.height);
+    }
+    check_budget(total, p.path, "the " + std::to_string(d.pages.size()) + " pages to process have");
+  }
+  d.tiff = std::move(bytes);
+  d.tiff_pages = std::move(pages);
+  doc_ = std::move(d);
+  emit_page(item);
 }
 
 bool InputStream::next(InputItem& item) {
   item = InputItem{};
-  if (pdf_) {
+  if (doc_) {
     emit_page(item);
     ++done_;
     return true;
@@ -184,33 +227,25 @@ bool InputStream::next(InputItem& item) {
     item.input_path = p.memory ? std::string() : p.path;
     item.name = stem_of(p.memory ? p.path : (is_url(p.path) ? url_file_name(p.path) : p.path));
     try {
+      std::string bytes;
       if (p.memory) {
-        bool pdf = p.kind == InputKind::Pdf ||
-                   (p.kind == InputKind::Auto && looks_like_pdf(p.bytes.data(), p.bytes.size()));
-        if (pdf) {
-          std::string b = std::move(p.bytes);
-          open_pdf(p, std::move(b), item);
-          ++done_;
-          return true;
-        }
-        item.image = decode(p.bytes, p.path);
-      } else if (is_url(p.path)) {
-        PPOCR_CHECK_AS(opts_.allow_urls, kForbidden, p.path, ": URL inputs are not allowed here");
-        std::string bytes = fetch_url(p.path, opts_.fetch);
-        if (looks_like_pdf(bytes.data(), bytes.size())) {
+        bytes = std::move(p.bytes);
+        if (p.kind == InputKind::Pdf || (p.kind == InputKind::Auto && looks_like_pdf(bytes.data(), bytes.size()))) {
           open_pdf(p, std::move(bytes), item);
           ++done_;
           return true;
         }
-        item.image = decode(bytes, p.path);
+      } else if (is_url(p.path)) {
+        PPOCR_CHECK_AS(opts_.allow_urls, kForbidden, p.path, ": URL inputs are not allowed here");
+        bytes = fetch_url(p.path, opts_.fetch);
       } else {
         PPOCR_CHECK_AS(opts_.allow_local_paths, kForbidden, p.path, ": local paths are not allowed here");
         std::error_code ec;
         fs::file_status st = fs::status(p.path, ec);
         PPOCR_CHECK_AS(fs::exists(st), kNotFound, p.path, ": no such file or folder");
         if (fs::is_directory(st)) {
-          std::vector<std::string> files = list_image_files(p.path);
-          PPOCR_CHECK_AS(!files.empty(), kNotFound, p.path, ": folder contains no image files");
+          std::vector<std::string> files = list_input_files(p.path);
+          PPOCR_CHECK_AS(!files.empty(), kNotFound, p.path, ": folder contains no image or PDF files");
           for (auto f = files.rbegin(); f != files.rend(); ++f) {
             Pending q;
             q.path = *f;
@@ -225,14 +260,14 @@ bool InputStream::next(InputItem& item) {
           ++done_;
           return true;
         }
-        std::string bytes = read_file_bytes(p.path, opts_.decode.max_bytes);
-        if (looks_like_pdf(bytes.data(), bytes.size())) {
-          open_pdf(p, std::move(bytes), item);
-          ++done_;
-          return true;
-        }
-        item.image = decode(bytes, p.path);
+        bytes = read_file_bytes(p.path, opts_.decode.max_bytes);
       }
+      if (!p.memory && looks_like_pdf(bytes.data(), bytes.size())) {
+        open_pdf(p, std::move(bytes), item);
+        ++done_;
+        return true;
+      }
+      open_image(p, std::move(bytes), item);
     } catch (const Error& e) {
       item.image.release();
       item.error = e.what();

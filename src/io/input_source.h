@@ -1,7 +1,8 @@
 // Pipeline inputs as a lazy stream: image files, folders (sorted, recursive,
-// image files only: PDFs and other files inside folders are skipped, as
-// PaddleX's ImageBatchSampler does), PDFs (one item per page, with
-// page_index), http(s) URLs of images or PDFs, and encoded bytes in memory.
+// image files and PDFs; other files are skipped. PaddleX's ImageBatchSampler
+// skips PDFs in folders too, we read them), PDFs and multi-page TIFFs (one
+// item per page, with page_index; opts.pdf.page_ranges and max_pages choose
+// the pages of both), http(s) URLs of images or PDFs, and encoded bytes in memory.
 // Nothing is decoded before next() reaches it, so a 500-page PDF or a big
 // folder never sits in memory at once. A bad input gives an item with `error`
 // set and the stream goes on with the rest.
@@ -38,8 +39,8 @@ struct InputOptions {
 struct InputItem {
   std::string input_path;  // file path or URL this came from ("" for memory input)
   std::string name;        // save stem: file name without extension (PDF pages: the PDF's; add page_index yourself)
-  int page_index = -1;     // 0-based page for PDF pages, -1 otherwise (PaddleX: None)
-  int page_count = 0;      // pages in the PDF (0 for images)
+  int page_index = -1;     // 0-based page of a PDF or multi-page TIFF, -1 otherwise (PaddleX: None)
+  int page_count = 0;      // pages in that document (0 for single images)
   cv::Mat image;           // BGR 8-bit; empty when error is set
   std::string error;       // why this input failed
   ErrorCode error_code = ErrorCode::kGeneric;  // what kind of failure (ppocr/error.h)
@@ -66,8 +67,9 @@ InputKind input_kind_from_name(const std::string& name_or_url);
 // Pdf, a known image signature (image_format_name) -> Image, else Auto.
 InputKind input_kind_from_bytes(const void* data, size_t size);
 
-// Files of a folder as the pipeline reads them: recursive, sorted, images only.
-std::vector<std::string> list_image_files(const std::string& dir);
+// Files of a folder as the pipeline reads them: recursive, sorted, image files
+// and PDFs (by extension).
+std::vector<std::string> list_input_files(const std::string& dir);
 
 class InputStream {
  public:
@@ -97,13 +99,21 @@ class InputStream {
     InputKind kind = InputKind::Auto;
     bool from_folder = false;
   };
-  struct OpenPdf {
-    std::unique_ptr<PdfDocument> doc;
-    std::string input_path, stem;
-    int next_page = 0;
+  // The document whose pages are being given: a PDF, or a multi-page TIFF
+  // (its bytes, whose first-page pointer is set to each page in turn).
+  struct OpenDoc {
+    std::unique_ptr<PdfDocument> pdf;
+    std::string tiff;
+    std::vector<uint64_t> tiff_pages;  // directory offsets
+    std::vector<int> pages;            // the pages to give (0-based)
+    size_t next = 0;
+    int page_count = 0;
+    std::string input_path, stem, what;
   };
   InputStream() = default;
-  bool open_pdf(const Pending& p, std::string bytes, InputItem& item);
+  void open_pdf(const Pending& p, std::string bytes, InputItem& item);
+  // An image, or the first page of a multi-page TIFF.
+  void open_image(const Pending& p, std::string bytes, InputItem& item);
   void emit_page(InputItem& item);
   cv::Mat decode(const std::string& bytes, const std::string& what);
   // Throws kTooLarge when `pixels` more would go over max_total_pixels.
@@ -111,7 +121,7 @@ class InputStream {
 
   InputOptions opts_;
   std::deque<Pending> pending_;
-  std::optional<OpenPdf> pdf_;
+  std::optional<OpenDoc> doc_;
   int64_t done_ = 0;
   int64_t pixels_used_ = 0;  // by the pages given so far (max_total_pixels)
   bool batch_ = false;

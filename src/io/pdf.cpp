@@ -101,7 +101,8 @@ struct PdfDocument::Impl {
   std::string what;
   PdfOptions opts;
   int pages = 0;
-  std::vector<PdfPageSize> sizes;  // of the pages to render
+  std::vector<int> selected;       // the pages to render (0-based)
+  std::vector<PdfPageSize> sizes;  // of the pages listed (0-based, up to the last one to render)
   // Helper processes: the document as a file descriptor (a memfd holding the
   // bytes, or the opened file), given to each helper as its stdin; one helper at
   // a time per document, as they share the descriptor's offset.
@@ -120,7 +121,14 @@ struct PdfDocument::Impl {
     }
   }
 
-  int to_render() const { return opts.max_pages > 0 && opts.max_pages < pages ? opts.max_pages : pages; }
+  // Once `pages` is known: the pages to render, none of them an error.
+  void select() {
+    selected = select_pages(opts.page_ranges, pages, opts.max_pages);
+    PPOCR_CHECK_AS(!selected.empty(), kInvalidInput, what, ": the page range ", page_ranges_text(opts.page_ranges),
+                   " selects none of its ", pages, " page", pages == 1 ? "" : "s");
+  }
+  // How many pages to list sizes of: up to the last one to render.
+  int to_list() const { return selected.empty() ? 0 : selected.back() + 1; }
   void check_options() const {
     PPOCR_CHECK(opts.dpi > 0 && opts.dpi <= 2400, what, ": bad PDF render dpi ", opts.dpi);
   }
@@ -191,7 +199,7 @@ bool page_line(const std::string& line, const char* field, long& page, std::stri
 // the last "Pages:" line and the lines after it are read (nothing after it
 // comes from the document's text).
 void PdfDocument::Impl::open_with_helper() {
-  const int last = opts.max_pages > 0 ? opts.max_pages : INT_MAX;
+  const int last = last_page_needed(opts.page_ranges, opts.max_pages);
   std::vector<std::string> argv = {helpers().pdfinfo, "-f", "1", "-l", std::to_string(last), "-"};
   std::string out;
   const size_t max_out = size_t(64) << 20;
@@ -227,13 +235,14 @@ void PdfDocument::Impl::open_with_helper() {
   long n = std::strtol(lines[size_t(pages_line)].c_str() + 6, &end, 10);
   PPOCR_CHECK_AS(n > 0 && n < INT_MAX, kInvalidInput, what, ": PDF has no pages");
   pages = int(n);
-  std::vector<double> w_pt(size_t(to_render()), -1), h_pt(size_t(to_render()), -1);
-  std::vector<int> rot(size_t(to_render()), 0);
+  select();
+  std::vector<double> w_pt(size_t(to_list()), -1), h_pt(size_t(to_list()), -1);
+  std::vector<int> rot(size_t(to_list()), 0);
   for (size_t i = size_t(pages_line) + 1; i < lines.size(); ++i) {
     long page = 0;
     std::string rest;
     if (page_line(lines[i], "size", page, rest)) {
-      if (page < 1 || page > to_render()) continue;
+      if (page < 1 || page > to_list()) continue;
       const char* s = rest.c_str();
       double w = std::strtod(s, &end);
       const char* x = std::strstr(end, " x ");
@@ -242,10 +251,10 @@ void PdfDocument::Impl::open_with_helper() {
       w_pt[size_t(page - 1)] = w;
       h_pt[size_t(page - 1)] = h;
     } else if (page_line(lines[i], "rot", page, rest)) {
-      if (page >= 1 && page <= to_render()) rot[size_t(page - 1)] = int(std::strtol(rest.c_str(), nullptr, 10));
+      if (page >= 1 && page <= to_list()) rot[size_t(page - 1)] = int(std::strtol(rest.c_str(), nullptr, 10));
     }
   }
-  sizes.resize(size_t(to_render()));
+  sizes.resize(size_t(to_list()));
   for (size_t i = 0; i < sizes.size(); ++i) {
     if (w_pt[i] < 0) continue;  // not listed: unknown until rendered
     int r90 = ((rot[i] % 360) + 360) % 360;
@@ -258,8 +267,9 @@ void PdfDocument::Impl::open_in_process() {
   PPOCR_CHECK_AS(!doc->is_locked(), kInvalidInput, what, ": PDF is encrypted/password-protected");
   pages = doc->pages();
   PPOCR_CHECK_AS(pages > 0, kInvalidInput, what, ": PDF has no pages");
-  sizes.resize(size_t(to_render()));
-  for (int i = 0; i < to_render(); ++i) {
+  select();
+  sizes.resize(size_t(to_list()));
+  for (int i : selected) {
     std::unique_ptr<poppler::page> page(doc->create_page(i));
     if (!page) continue;
     poppler::rectf box = page->page_rect();  // crop box, rotation applied
@@ -320,11 +330,13 @@ PdfDocument PdfDocument::open_memory(std::string bytes, const std::string& what,
 
 int PdfDocument::page_count() const { return impl_->pages; }
 
-int PdfDocument::pages_to_render() const { return impl_->to_render(); }
+const std::vector<int>& PdfDocument::selected_pages() const { return impl_->selected; }
+
+int PdfDocument::pages_to_render() const { return int(impl_->selected.size()); }
 
 PdfPageSize PdfDocument::page_size(int index) const {
-  PPOCR_CHECK(index >= 0 && index < pages_to_render(), impl_->what, ": page index ", index, " out of range (",
-              pages_to_render(), " pages to render)");
+  PPOCR_CHECK(index >= 0 && size_t(index) < impl_->sizes.size(), impl_->what, ": page index ", index,
+              " is not one of the pages to render");
   return impl_->sizes[size_t(index)];
 }
 

@@ -15,8 +15,11 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <opencv2/core.hpp>
+
+#include "io/page_range.h"
 
 namespace ppocr::io {
 
@@ -28,7 +31,8 @@ enum class PdfRenderer {
 
 struct PdfOptions {
   double dpi = 144.0;       // 72 dpi * PaddleX's zoom 2.0
-  int max_pages = 0;        // render at most this many pages (0 = all)
+  std::vector<PageRange> page_ranges;  // the pages to render ("1,3-5"; empty = all)
+  int max_pages = 0;        // render at most this many of them (0 = all)
   int64_t max_pixels = 200'000'000;  // per rendered page
   PdfRenderer renderer = PdfRenderer::kAuto;
   // Budgets of one helper process (reading the document, or rendering one page);
@@ -51,7 +55,7 @@ struct PdfPageSize {
 class PdfDocument {
  public:
   // Errors (naming `what`) for unreadable, corrupt, encrypted/locked or
-  // zero-page documents.
+  // zero-page documents, and when page_ranges selects none of its pages.
   static PdfDocument open_file(const std::string& path, const PdfOptions& opts = {});
   static PdfDocument open_memory(std::string bytes, const std::string& what, const PdfOptions& opts = {});
 
@@ -61,12 +65,14 @@ class PdfDocument {
 
   // Pages in the document.
   int page_count() const;
-  // Pages that will be rendered (page_count capped by max_pages).
+  // The pages that will be rendered: 0-based indices, in document order
+  // (page_ranges, then max_pages), and how many.
+  const std::vector<int>& selected_pages() const;
   int pages_to_render() const;
-  // The size page `index` (< pages_to_render()) will render to, from its crop box
-  // and rotation, known before rendering it.
+  // The size page `index` (one of selected_pages()) will render to, from its
+  // crop box and rotation, known before rendering it.
   PdfPageSize page_size(int index) const;
-  // Page `index` (0-based) as BGR 8-bit.
+  // Page `index` (0-based, any page of the document) as BGR 8-bit.
   cv::Mat render_page(int index) const;
   const std::string& name() const;
   // Whether pages render in helper processes (false: in this process).

@@ -11,7 +11,7 @@
 namespace ppocr::server {
 
 struct PageOutput {
-  nlohmann::json res;            // the pipeline's result JSON for the page (its "res" object)
+  nlohmann::ordered_json res;    // the pipeline's result JSON for the page (its "res" object, PaddleX's key order)
   cv::Mat ocr_image;             // OCR visualisation (BGR); may be empty when not visualising
   cv::Mat preprocessed_image;    // document preprocessing output (BGR); empty when not used
   cv::Mat result_image;          // the image the result's boxes refer to (for outputFormats); may be empty

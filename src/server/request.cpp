@@ -78,6 +78,7 @@ OcrRequest parse_ocr_request(const std::string& body_text) {
   }
   r.params = o;  // the runtime part (OCRParams)
   r.output_formats = o.output_formats;
+  r.pdf_page_range = o.pdf_page_range;
   return r;
 }
 

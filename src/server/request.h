@@ -16,6 +16,7 @@ struct OcrRequest {
   std::optional<bool> visualize;  // unset = the server's --visualize setting
   ppocr::OCRParams params;  // the option table's runtime options, by their serving names
   std::optional<std::string> output_formats;  // outputFormats: "txt,pdf" or ["txt", "pdf"] (docs/outputs.md)
+  std::optional<std::string> pdf_page_range;  // pdfPageRange: "1,3-5" (checked), unset = the server's --pdf_page_range
 };
 
 OcrRequest parse_ocr_request(const std::string& body);

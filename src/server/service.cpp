@@ -16,7 +16,8 @@
 
 namespace ppocr::server {
 
-using nlohmann::json;
+// Ordered: keys come out in the order of PaddleX's serving docs and of the pipeline's result.
+using json = nlohmann::ordered_json;
 
 std::string error_body(const std::string& log_id, int status, const std::string& msg) {
   json j = {{"logId", log_id}, {"errorCode", status}, {"errorMsg", msg}};
@@ -283,6 +284,7 @@ Reply OcrService::process(const OcrRequest& req, std::string* fetched, const std
     in.pdf.max_pixels = opts_.max_pixels;
     in.pdf.max_pixels_name = "--max_pixels";
     in.pdf.max_pages = opts_.pdf_max_pages;
+    in.pdf.page_ranges = io::parse_page_ranges(req.pdf_page_range.value_or(opts_.pdf_page_range), "pdfPageRange");
     in.pdf.dpi = opts_.pdf_dpi;
     // PDFs render in helper processes under a time and memory budget per page,
     // killed as soon as the request times out (job.cancelled()).
@@ -321,7 +323,7 @@ Reply OcrService::process(const OcrRequest& req, std::string* fetched, const std
       PageOutput out = ocr_(page.image, req.params, visualize);
       json item = {{"prunedResult", prune_result(out.res)}};
       if (docs) {
-        OCRResult r = result_from_json(out.res, out.result_image.empty() ? page.image : out.result_image);
+        OCRResult r = result_from_json(nlohmann::json(out.res), out.result_image.empty() ? page.image : out.result_image);
         if (page.page_index >= 0) r.page_index = page.page_index;
         item["prunedResult"]["reading_order"] = reading_order(r).to_json(r);
         docs->add_page(r);

@@ -31,6 +31,7 @@ struct ServiceOptions {
   long max_pixels = 40'000'000;  // per image / rendered PDF page (checked from headers before decoding); 0 = none
   int pdf_max_pages = 10;        // 0 = all pages
   double pdf_dpi = 144;          // PDF render resolution (PaddleX: zoom 2.0)
+  std::string pdf_page_range;    // pages of PDFs/multi-page TIFFs when a request names none ("" = all)
   bool allow_local_urls = false;  // file:// URLs and http(s) to loopback/private addresses
   bool visualize = true;         // default when the request's `visualize` is null/absent
   int max_output_img_side = 2000;  // returned images are shrunk to fit this box (0 = no limit)
@@ -52,9 +53,9 @@ struct Reply {
 
 // PaddleX's envelopes.
 std::string error_body(const std::string& log_id, int status, const std::string& msg);
-std::string success_body(const std::string& log_id, nlohmann::json result);
+std::string success_body(const std::string& log_id, nlohmann::ordered_json result);
 // The result JSON minus every "input_path" and "page_index" key, at any depth.
-nlohmann::json prune_result(const nlohmann::json& res);
+nlohmann::ordered_json prune_result(const nlohmann::ordered_json& res);
 
 class OcrService {
  public:

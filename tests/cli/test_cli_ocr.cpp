@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <opencv2/imgcodecs.hpp>
+
 #include "cli_util.h"
 #include "common/shared.h"
 #include "ppocr/ppocr.h"
@@ -102,6 +104,48 @@ TEST(CliOcr, MultipagePdfGivesSixPages) {
     EXPECT_TRUE(img) << i;
   }
   EXPECT_FALSE(fs::exists(out + "/multipage_6_res.json"));
+}
+
+// Issue 12: a 3-page TIFF gives 3 results, each with its page_index and the
+// texts of the same image read on its own; --pdf_page_range picks PDF pages;
+// a folder's PDFs are read.
+TEST(CliOcr, MultipageTiffPageRangeAndPdfInFolder) {
+  REQUIRE_MODELS();
+  REQUIRE_SHARED("data/icdar2015/images/img_3.jpg");
+  REQUIRE_SHARED("data/pdf/multipage.pdf");
+  std::string in = temp_dir("tiff_in"), out = temp_dir("tiff_out"), single = temp_dir("tiff_single");
+  std::vector<cv::Mat> pages;
+  for (const char* n : {"img_1", "img_2", "img_3"})
+    pages.push_back(cv::imread(shared_path(std::string("data/icdar2015/images/") + n + ".jpg")));
+  // TIFF pages are stored losslessly: each page must read as its image alone.
+  ASSERT_TRUE(cv::imwritemulti(in + "/scan.tif", pages));
+  for (int i = 0; i < 3; ++i) cv::imwrite(single + "/p" + std::to_string(i) + ".png", pages[size_t(i)]);
+  RunResult r = run_ppocr(with(base_args(), {"-q", "--save_path", out, "-i", in + "/scan.tif"}), kOffline);
+  ASSERT_EQ(r.status, 0) << r.err;
+  RunResult s = run_ppocr(with(base_args(), {"-q", "--save_path", single, "-i", single}), kOffline);
+  ASSERT_EQ(s.status, 0) << s.err;
+  for (int i = 0; i < 3; ++i) {
+    auto j = read_json(out + "/scan_" + std::to_string(i) + "_res.json");
+    EXPECT_EQ(j["res"]["page_index"], i);
+    EXPECT_EQ(j["res"]["input_path"], in + "/scan.tif");
+    EXPECT_EQ(j["res"]["rec_texts"], read_json(single + "/p" + std::to_string(i) + "_res.json")["res"]["rec_texts"]) << i;
+  }
+  EXPECT_FALSE(fs::exists(out + "/scan_3_res.json"));
+
+  // A folder with the TIFF and a PDF, pages 2 and 5- of each document.
+  fs::copy_file(shared_path("data/pdf/multipage.pdf"), in + "/doc.pdf");
+  std::string out2 = temp_dir("range_out");
+  RunResult rr = run_ppocr(with(base_args(), {"-q", "--save_path", out2, "--pdf_page_range", "2,5-", "-i", in}), kOffline);
+  ASSERT_EQ(rr.status, 0) << rr.err;
+  std::vector<std::string> got;
+  for (auto& e : fs::directory_iterator(out2))
+    if (e.path().extension() == ".json") got.push_back(e.path().filename().string());
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (std::vector<std::string>{"doc_1_res.json", "doc_4_res.json", "doc_5_res.json", "scan_1_res.json"}));
+  EXPECT_EQ(read_json(out2 + "/doc_4_res.json")["res"]["page_index"], 4);
+  RunResult bad = run_ppocr(with(base_args(), {"-q", "--pdf_page_range", "3-1", "-i", in}), kOffline);
+  EXPECT_NE(bad.status, 0);
+  EXPECT_NE(bad.err.find("--pdf_page_range"), std::string::npos) << bad.err;
 }
 
 TEST(CliOcr, FolderWithBadFilesReportsThemAndGoesOn) {

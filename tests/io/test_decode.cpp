@@ -135,7 +135,7 @@ TEST(Decode, DecompressionBombRefusedBeforeDecoding) {
   EXPECT_NO_THROW(decode_image(encode(test_image(20, 20), ".png"), "ok.png", o));
 }
 
-TEST(Folder, ListsImagesSortedRecursivelySkippingPdfsAndOthers) {
+TEST(Folder, ListsImagesAndPdfsSortedRecursivelySkippingOthers) {
   std::string dir = ppocr::test::temp_dir("folder");
   fs::create_directories(dir + "/sub");
   std::string png = encode(test_image(), ".png");
@@ -144,11 +144,12 @@ TEST(Folder, ListsImagesSortedRecursivelySkippingPdfsAndOthers) {
   write_file(dir + "/sub/c.bmp", encode(test_image(), ".bmp"));
   write_file(dir + "/doc.pdf", "%PDF-1.4 not really");
   write_file(dir + "/notes.txt", "hello");
-  auto files = list_image_files(dir);
-  ASSERT_EQ(files.size(), 3u);
+  auto files = list_input_files(dir);
+  ASSERT_EQ(files.size(), 4u);
   EXPECT_EQ(fs::path(files[0]).filename(), "a.JPG");
   EXPECT_EQ(fs::path(files[1]).filename(), "b.png");
-  EXPECT_EQ(fs::path(files[2]).filename(), "c.bmp");
+  EXPECT_EQ(fs::path(files[2]).filename(), "doc.pdf");
+  EXPECT_EQ(fs::path(files[3]).filename(), "c.bmp");
 }
 
 TEST(InputStream, PerItemErrorsDoNotStopTheBatch) {
@@ -184,7 +185,7 @@ TEST(InputStream, EmptyFolderIsAnError) {
   InputItem it;
   ASSERT_TRUE(s.next(it));
   EXPECT_FALSE(it.ok());
-  EXPECT_NE(it.error.find("no image files"), std::string::npos) << it.error;
+  EXPECT_NE(it.error.find("no image or PDF files"), std::string::npos) << it.error;
   EXPECT_FALSE(s.next(it));
 }
 

@@ -136,7 +136,7 @@ def test_corrupt_inputs(ocr, tmp_path):
         ocr.predict(str(pdf))
     empty_dir = tmp_path / "empty"
     empty_dir.mkdir()
-    with pytest.raises(FileNotFoundError, match="no image files"):
+    with pytest.raises(FileNotFoundError, match="no image or PDF files"):
         ocr.predict(str(empty_dir))
 
 

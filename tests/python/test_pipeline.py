@@ -207,6 +207,47 @@ def test_predict_pdf(ocr, tmp_path):
     assert os.path.basename(rs[2].save_to_json(tmp_path)) == "pdflatex-4-pages_2_res.json"
 
 
+def _tiff(pages):
+    """An uncompressed multi-page TIFF (8-bit grey) of 2-D numpy arrays, written by hand: no imaging library here."""
+    import struct
+    out = bytearray(b"II*\0" + struct.pack("<I", 0))
+    link = 4  # where the previous "next directory" pointer is
+    for img in pages:
+        h, w = img.shape
+        data_at = len(out)
+        out += img.astype("uint8").tobytes()
+        if len(out) % 2:
+            out += b"\0"
+        ifd_at = len(out)
+        struct.pack_into("<I", out, link, ifd_at)
+        tags = [(256, 4, w), (257, 4, h), (258, 3, 8), (259, 3, 1), (262, 3, 1), (273, 4, data_at), (277, 3, 1),
+                (278, 4, h), (279, 4, w * h)]
+        out += struct.pack("<H", len(tags))
+        for tag, typ, val in tags:
+            out += struct.pack("<HHI", tag, typ, 1) + (struct.pack("<HH", val, 0) if typ == 3 else struct.pack("<I", val))
+        link = len(out)
+        out += struct.pack("<I", 0)
+    return bytes(out)
+
+
+def test_pdf_page_range_and_multipage_tiff(tmp_path):
+    """pdf_page_range picks pages (1-based, "2,4-") of PDFs and multi-page TIFFs; a TIFF gives every page."""
+    import numpy as np
+    from ppocr import PaddleOCR
+    pdf = shared_path("data/pdf/pdflatex-4-pages.pdf")
+    ranged = PaddleOCR(**tiny_kwargs(pdf_page_range="2,4-"))
+    assert [r["page_index"] for r in ranged.predict(pdf)] == [1, 3]
+    pages = [np.full((40 + 10 * i, 64), 255 - 40 * i, np.uint8) for i in range(3)]
+    tif = tmp_path / "scan.tif"
+    tif.write_bytes(_tiff(pages))
+    rs = PaddleOCR(**tiny_kwargs()).predict(str(tif))
+    assert [r["page_index"] for r in rs] == [0, 1, 2]
+    assert all(r["input_path"] == str(tif) for r in rs)
+    assert [r["page_index"] for r in ranged.predict(str(tif))] == [1]
+    with pytest.raises(ValueError, match="pdf_page_range"):
+        PaddleOCR(**tiny_kwargs(pdf_page_range="3-1"))
+
+
 def test_predict_iter_is_lazy():
     """The first page of a 3-page PDF comes out before the later pages are read (rendered)."""
     from ppocr import PaddleOCR, _ppocr

@@ -275,6 +275,31 @@ TEST(ServeHttp, PdfGivesOneResultPerPageUpToTheLimit) {
   EXPECT_TRUE(j["result"]["ocrResults"][1]["inputImage"].is_string());
 }
 
+// Issue 12: a multi-page TIFF gives every page (answered like a PDF: PaddleX's
+// dataInfo has no other multi-page form); pdfPageRange picks pages of both.
+TEST(ServeHttp, MultipageTiffAndPageRange) {
+  REQUIRE_SHARED(kPdf);
+  FakeOcr fake;
+  std::vector<cv::Mat> pages;
+  for (int i = 0; i < 3; ++i) pages.push_back(cv::Mat(30 + 10 * i, 50, CV_8UC3, cv::Scalar::all(60 * i)));
+  std::string path = ppocr::test::temp_dir("serve_tiff") + "/t.tif";
+  ASSERT_TRUE(cv::imwritemulti(path, pages));
+  std::string tiff = b64_file(path);
+  RunningServer s(options(), fake.fn());
+  json j = post(s, ocr_body(tiff, {{"visualize", false}}));
+  ASSERT_EQ(j["result"]["ocrResults"].size(), 3u) << j.dump().substr(0, 300);
+  EXPECT_EQ(j["result"]["dataInfo"]["numPages"], 3);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(j["result"]["dataInfo"]["pages"][i]["height"], 30 + 10 * i);
+  j = post(s, ocr_body(tiff, {{"visualize", false}, {"pdfPageRange", "2-"}}));
+  ASSERT_EQ(j["result"]["ocrResults"].size(), 2u);
+  EXPECT_EQ(j["result"]["dataInfo"]["pages"][0]["height"], 40);
+  j = post(s, ocr_body(b64_file(shared_path(kPdf)), {{"visualize", false}, {"pdfPageRange", "1,6"}}));
+  EXPECT_EQ(j["result"]["dataInfo"]["numPages"], 2);
+  expect_error(s, ocr_body(tiff, {{"pdfPageRange", "0-2"}}), 422, "'pdfPageRange'");
+  expect_error(s, ocr_body(tiff, {{"pdfPageRange", 3}}), 422, "must be a string");
+  expect_error(s, ocr_body(tiff, {{"pdfPageRange", "7-"}}), 400, "selects none of its 3 pages");
+}
+
 TEST(ServeHttp, BadInputsGetClearJsonErrors) {
   REQUIRE_SHARED(kImage);
   FakeOcr fake;

@@ -168,7 +168,10 @@ TEST(Prune, DropsInputPathAndPageIndexAtAnyDepth) {
                         {"doc_preprocessor_res", {{"input_path", nullptr}, {"page_index", nullptr}, {"angle", 90}}},
                         {"list", {{{"page_index", 1}, {"k", 2}}}}};
   nlohmann::json expected = {{"rec_texts", {"x"}}, {"doc_preprocessor_res", {{"angle", 90}}}, {"list", {{{"k", 2}}}}};
-  EXPECT_EQ(prune_result(res), expected);
+  EXPECT_EQ(nlohmann::json(prune_result(res)), expected);
+  // The pipeline's key order is kept (PaddleX's), not sorted.
+  nlohmann::ordered_json ordered = {{"input_path", "a"}, {"rec_texts", {"x"}}, {"page_index", 0}, {"dt_polys", nlohmann::ordered_json::array()}};
+  EXPECT_EQ(prune_result(ordered).dump(), R"({"rec_texts":["x"],"dt_polys":[]})");
 }
 
 TEST(Envelope, MatchesPaddleX) {
@@ -181,6 +184,11 @@ TEST(Envelope, MatchesPaddleX) {
   EXPECT_EQ(s["errorCode"], 0);
   EXPECT_EQ(s["errorMsg"], "Success");
   EXPECT_EQ(s["result"]["a"], 1);
+  // The field order of PaddleX's serving docs (../shared/spec).
+  auto o = nlohmann::ordered_json::parse(success_body("id", {{"a", 1}}));
+  std::vector<std::string> keys;
+  for (auto it = o.begin(); it != o.end(); ++it) keys.push_back(it.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"logId", "errorCode", "errorMsg", "result"}));
 }
 
 TEST(WorkerPool, RefusesBeyondWorkersPlusQueueAndRunsEverythingAccepted) {

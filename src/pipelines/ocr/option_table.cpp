@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "engine/error.h"
+#include "io/page_range.h"
 
 namespace ppocr::options {
 namespace {
@@ -146,7 +147,14 @@ std::vector<Spec> make_table() {
        "Settings of PaddleOCR's --engine (JSON): accepted, no effect", "none"});
   // ---- inputs ----
   add({"pdf_dpi", &O::pdf_dpi, kIn, "PDF render resolution (144 = PaddleX's zoom 2.0)", "144", kCli, 0, 1200, true});
-  add({"pdf_max_pages", &O::pdf_max_pages, kIn, "Read at most this many pages per PDF (0 = all)", "0", kCli, 0, 1e9});
+  add({"pdf_max_pages", &O::pdf_max_pages, kIn,
+       "Read at most this many pages per PDF or multi-page TIFF (0 = all; after --pdf_page_range)", "0", kCli, 0, 1e9});
+  Spec range{"pdf_page_range", &O::pdf_page_range, kIn,
+             "Pages to read of each PDF or multi-page TIFF: 1-based, like 1,3-5,8- (8- = page 8 to the end); pages "
+             "past the end are left out, a range selecting none of a document's pages is an error for it",
+             "all pages", kCli, -1e300, 1e300, false, {}, nullptr, "pdfPageRange"};
+  range.check = [](const std::string& v, const std::string& where) { io::parse_page_ranges(v, where); };
+  add(range);
   add({"max_image_pixels", &O::max_image_pixels, kIn, "Refuse images and PDF pages with more pixels than this",
        "200000000", kCli, 1, 1e12});
   // ---- outputs ----
@@ -181,6 +189,7 @@ void check_range(const Spec& s, double v, const std::string& where, const std::s
 }
 
 void check_choice(const Spec& s, const std::string& v, const std::string& where) {
+  if (s.check) s.check(v, where);
   if (s.choices.empty()) return;
   std::string list;
   for (const auto& c : s.choices) list += (list.empty() ? "" : ", ") + c;

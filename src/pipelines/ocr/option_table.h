@@ -42,6 +42,8 @@ struct Spec {
   const char* serving = nullptr;     // serving request field, "textDetThresh"
   std::vector<const char*> aliases;  // deprecated PaddleOCR 2.x names
   bool list = false;                 // strings: a comma-separated list of `choices` (JSON: also an array)
+  // strings: a check of the value's syntax, throwing Error(kInvalidArgument) that starts with `where`
+  void (*check)(const std::string& value, const std::string& where) = nullptr;
 };
 
 const std::vector<Spec>& table();

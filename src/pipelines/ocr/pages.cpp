@@ -5,6 +5,7 @@
 
 #include "engine/error.h"
 #include "io/image_decode.h"
+#include "io/page_range.h"
 
 namespace ppocr {
 
@@ -33,6 +34,7 @@ io::InputOptions input_options(const OCROptions& o) {
   io::InputOptions in;
   if (o.max_image_pixels) in.decode.max_pixels = in.pdf.max_pixels = *o.max_image_pixels;
   if (o.pdf_max_pages) in.pdf.max_pages = *o.pdf_max_pages;
+  if (o.pdf_page_range) in.pdf.page_ranges = io::parse_page_ranges(*o.pdf_page_range, "pdf_page_range");
   if (o.pdf_dpi) in.pdf.dpi = *o.pdf_dpi;
   return in;
 }

@@ -1,6 +1,6 @@
 // From the pipeline's Inputs to pages, through the io layer's one input stack
 // (io::InputStream: files, folders, PDFs, TIFFs, URLs, bytes), with the
-// limits of OCROptions (max_image_pixels, pdf_dpi, pdf_max_pages).
+// limits of OCROptions (max_image_pixels, pdf_dpi, pdf_page_range, pdf_max_pages).
 #pragma once
 #include <functional>
 
