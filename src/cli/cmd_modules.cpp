@@ -51,8 +51,13 @@ ModuleOptions module_options(const ModuleArgs& a) {
   return o;
 }
 
-std::string model_dir(const ModuleArgs& a, const char* default_name) {
+// The module's model: --model_dir, else --model_name, else the default of
+// PaddleOCR 3.7's module (said on stderr, as the pipeline says its choices).
+std::string model_dir(const ModuleArgs& a, const std::string& module, const std::string& default_name) {
   if (!a.model_dir.empty()) return a.model_dir;
+  if (a.model_name.empty())
+    std::cerr << "ppocr: " << module << ": " << default_name
+              << " (PaddleOCR 3.7's default; --model_name or --model_dir to choose)\n";
   io::DownloadOptions dl;
   dl.log = [](const std::string& m) { std::cerr << m << "\n"; };
   try {
@@ -128,7 +133,9 @@ cv::Mat with_label(const cv::Mat& img, const std::string& label) {
 void add_common(CLI::App* c, ModuleArgs& a) {
   c->add_option("-i,--input", a.inputs, "Image file(s), folder(s), URL(s) or PDF(s)")->required();
   c->add_option("--model_dir", a.model_dir, "Model directory (any supported format)");
-  c->add_option("--model_name", a.model_name, "Model name, resolved through the model registry");
+  c->add_option("--model_name", a.model_name,
+                "Model name, resolved through the model registry [default: PaddleOCR 3.7's: PP-OCRv6_medium_det/_rec, "
+                "PP-LCNet_x1_0_textline_ori, PP-LCNet_x1_0_doc_ori, UVDoc]");
   c->add_option("--save_path", a.save_path, "Directory for {name}_res.json and the visualisation");
   c->add_option("--device", a.device, "Only cpu");
   c->add_option("--cpu_threads", a.cpu_threads, "Threads per inference")->check(CLI::Range(1, 256));
@@ -153,7 +160,7 @@ CommandRegistrar reg([](CLI::App& app) {
       o.thresh = a->thresh;
       o.box_thresh = a->box_thresh;
       o.unclip_ratio = a->unclip_ratio;
-      TextDetection m(model_dir(*a, "PP-OCRv5_server_det"), o);
+      TextDetection m(model_dir(*a, "text_detection", default_model_names(std::nullopt, std::nullopt).text_detection), o);
       for_each_page(*a, [&](const Page& p) {
         auto r = m.predict(p.image);
         cv::Mat vis = r.image.clone();
@@ -171,7 +178,8 @@ CommandRegistrar reg([](CLI::App& app) {
       TextRecognitionOptions o;
       static_cast<ModuleOptions&>(o) = module_options(*a);
       o.batch_size = a->batch_size;
-      TextRecognition m(model_dir(*a, "PP-OCRv5_server_rec"), o);
+      TextRecognition m(model_dir(*a, "text_recognition", default_model_names(std::nullopt, std::nullopt).text_recognition),
+                        o);
       for_each_page(*a, [&](const Page& p) {
         auto r = m.predict({p.image}).at(0);
         emit(*a, p, r.to_json(), with_label(p.image, r.rec_text));
@@ -184,11 +192,12 @@ CommandRegistrar reg([](CLI::App& app) {
     add_common(c, *a);
     c->add_option("--batch_size", a->batch_size, "Images per inference")->check(CLI::Range(1, 1024));
     std::string default_name = def;
-    c->callback([a, default_name] {
+    std::string module = name;
+    c->callback([a, module, default_name] {
       ClassificationOptions o;
       static_cast<ModuleOptions&>(o) = module_options(*a);
       o.batch_size = a->batch_size;
-      Classification m(model_dir(*a, default_name.c_str()), o);
+      Classification m(model_dir(*a, module, default_name), o);
       for_each_page(*a, [&](const Page& p) {
         auto r = m.predict({p.image}).at(0);
         char buf[64];
@@ -206,7 +215,7 @@ CommandRegistrar reg([](CLI::App& app) {
     auto* c = app.add_subcommand("text_image_unwarping", "Document unwarping module (UVDoc)");
     add_common(c, *a);
     c->callback([a] {
-      TextImageUnwarping m(model_dir(*a, "UVDoc"), module_options(*a));
+      TextImageUnwarping m(model_dir(*a, "text_image_unwarping", "UVDoc"), module_options(*a));
       for_each_page(*a, [&](const Page& p) {
         auto r = m.predict(p.image);
         emit(*a, p, r.to_json(), r.doctr_img);

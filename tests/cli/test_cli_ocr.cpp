@@ -106,6 +106,35 @@ TEST(CliOcr, MultipagePdfGivesSixPages) {
   EXPECT_FALSE(fs::exists(out + "/multipage_6_res.json"));
 }
 
+// Module commands default to PaddleOCR 3.7's module models, announced on stderr;
+// offline with an empty cache the error names that model and --model_dir.
+TEST(CliModules, DefaultModelsOf37AreAnnounced) {
+  REQUIRE_SHARED("data/icdar2015/images/img_1.jpg");
+  std::string home = temp_dir("module_home");
+  std::vector<std::string> env = kOffline;
+  env.push_back("PPOCR_HOME='" + home + "'");
+  const std::pair<const char*, const char*> cases[] = {{"text_detection", "PP-OCRv6_medium_det"},
+                                                       {"text_recognition", "PP-OCRv6_medium_rec"},
+                                                       {"textline_orientation_classification", "PP-LCNet_x1_0_textline_ori"},
+                                                       {"doc_img_orientation_classification", "PP-LCNet_x1_0_doc_ori"},
+                                                       {"text_image_unwarping", "UVDoc"}};
+  for (const auto& [cmd, model] : cases) {
+    RunResult r = run_ppocr({cmd, "-i", shared_path("data/icdar2015/images/img_1.jpg")}, env);
+    EXPECT_NE(r.status, 0) << cmd;
+    EXPECT_NE(r.err.find(std::string("ppocr: ") + cmd + ": " + model + " (PaddleOCR 3.7's default"), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("--model_dir"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("--*_model_dir"), std::string::npos) << r.err;
+  }
+  // With --model_dir nothing is announced and the module runs.
+  REQUIRE_MODELS();
+  RunResult ok = run_ppocr({"text_detection", "--model_dir", shared_path(kDet), "-i",
+                            shared_path("data/icdar2015/images/img_1.jpg")}, env);
+  EXPECT_EQ(ok.status, 0) << ok.err;
+  EXPECT_EQ(ok.err.find("3.7's default"), std::string::npos) << ok.err;
+  EXPECT_NE(ok.out.find("dt_polys"), std::string::npos);
+}
+
 // Issue 12: a 3-page TIFF gives 3 results, each with its page_index and the
 // texts of the same image read on its own; --pdf_page_range picks PDF pages;
 // a folder's PDFs are read.
