@@ -319,20 +319,46 @@ void conv_patches(KernelContext& c, const ConvArgs& a) {
   pa.win = nn::Window{};
   pa.win.nsp = 2;
   Tensor& y = alloc_rows_output(c, a);
+  // An NCHW input (the stems: 3 channels) is put in NHWC once, so that each
+  // kernel row of a patch is one run of KW * C floats (with dilation 1).
   const float* X = a.x.data<float>();
+  Tensor xt;
+  if (!a.x_nhwc) {
+    const int64_t N = a.y_shape[0], HW = IH * IW;
+    xt = Tensor(DType::Float32, {N, IH, IW, C}, c.pool);
+    float* T = xt.data<float>();
+#pragma omp parallel for schedule(static)
+    for (int64_t img = 0; img < N; ++img)
+      for (int64_t ci = 0; ci < C; ++ci) {
+        const float* src = X + (img * C + ci) * HW;
+        float* dst = T + img * HW * C + ci;
+        for (int64_t i = 0; i < HW; ++i) dst[i * C] = src[i];
+      }
+    X = T;
+  }
+  const bool runs = w.d[2] == 1;
   auto gather = [&](int64_t r0, int64_t n, float* buf) {
 #pragma omp parallel for schedule(static)
     for (int64_t i = 0; i < n; ++i) {
       const int64_t r = r0 + i, ow = r % OW, oh = (r / OW) % OH, img = r / (OW * OH);
       float* out = buf + i * K;
+      const int64_t iw0 = ow * w.s[2] - w.pb[2];
+      const bool inside = runs && iw0 >= 0 && iw0 + KW <= IW;
       for (int64_t kh = 0; kh < KH; ++kh) {
         const int64_t ih = oh * w.s[1] - w.pb[1] + kh * w.d[1];
-        for (int64_t kw = 0; kw < KW; ++kw, out += C) {
-          const int64_t iw = ow * w.s[2] - w.pb[2] + kw * w.d[2];
-          if (ih < 0 || ih >= IH || iw < 0 || iw >= IW) std::fill(out, out + C, 0.f);
-          else if (a.x_nhwc) std::memcpy(out, X + ((img * IH + ih) * IW + iw) * C, sizeof(float) * C);
-          else
-            for (int64_t ci = 0; ci < C; ++ci) out[ci] = X[((img * C + ci) * IH + ih) * IW + iw];
+        if (ih < 0 || ih >= IH) {
+          std::fill(out, out + KW * C, 0.f);
+          out += KW * C;
+        } else if (inside) {
+          const float* src = X + ((img * IH + ih) * IW + iw0) * C;
+          for (int64_t k = 0; k < KW * C; ++k) out[k] = src[k];
+          out += KW * C;
+        } else {
+          for (int64_t kw = 0; kw < KW; ++kw, out += C) {
+            const int64_t iw = iw0 + kw * w.d[2];
+            if (iw < 0 || iw >= IW) std::fill(out, out + C, 0.f);
+            else std::memcpy(out, X + ((img * IH + ih) * IW + iw) * C, sizeof(float) * C);
+          }
         }
       }
       std::fill(out, buf + (i + 1) * K, 0.f);

@@ -44,12 +44,29 @@ std::pair<std::string, float> CTCDecoder::decode(const float* probs, int T, int 
 
 namespace {
 
-// max of a row (NaN rows are left to the softmax path by the caller).
-float row_max(const float* row, int C) {
+struct RowScan {
+  float max;
+  int near;   // columns within kClose of the max (1: a clear winner)
+  int first;  // the first column equal to the max (C when none: a NaN row)
+};
+
+// One row of logits: its max, how many columns come close, and the first
+// column that holds the max. Two passes over a row that stays in L1; an AVX2
+// clone where the CPU has it (the decoder reads every column of every logit
+// row: 6906 classes x 40 columns per line). Max and counts do not depend on
+// the order they are taken in, so every clone gives the same answer.
+__attribute__((target_clones("avx2", "default"))) RowScan scan_row(const float* row, int C, float close) {
   float m = row[0];
 #pragma omp simd reduction(max : m)
   for (int c = 1; c < C; ++c) m = row[c] > m ? row[c] : m;
-  return m;
+  int near = 0, first = C;
+  const float lo = m - close;
+#pragma omp simd reduction(+ : near) reduction(min : first)
+  for (int c = 0; c < C; ++c) {
+    near += row[c] >= lo;
+    first = row[c] == m && c < first ? c : first;
+  }
+  return {m, near, first};
 }
 
 }  // namespace
@@ -70,14 +87,7 @@ std::pair<std::string, float> CTCDecoder::decode_logits(const float* logits, int
   constexpr float kClose = 1e-3f;  // logits this close may order differently once exponentiated
   for (int t = 0; t < T; ++t) {
     const float* row = logits + static_cast<size_t>(t) * C;
-    const float m = row_max(row, C);
-    int near = 0, first = C;
-    const float lo = m - kClose;
-#pragma omp simd reduction(+ : near) reduction(min : first)
-    for (int c = 0; c < C; ++c) {
-      near += row[c] >= lo;
-      first = row[c] == m && c < first ? c : first;
-    }
+    const auto [m, near, first] = scan_row(row, C, kClose);
     int best = 0;
     bool have_prob = false;
     if (near == 1 && first < C) {
