@@ -103,4 +103,11 @@ struct DefaultModelNames {
 DefaultModelNames default_model_names(const std::optional<std::string>& lang,
                                       const std::optional<std::string>& ocr_version);
 
+// PaddleOCR 3.7's default model of a module ("text_detection",
+// "text_recognition", "textline_orientation_classification",
+// "doc_img_orientation_classification", "text_image_unwarping"): what the
+// module commands and the Python module classes load when given no model.
+// Error(kInvalidArgument) for another name.
+std::string default_module_model_name(const std::string& module);
+
 }  // namespace ppocr

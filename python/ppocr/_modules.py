@@ -5,14 +5,14 @@ from ._result import ModuleResult
 
 class _Module:
     _kind = ""
-    _default_model_name = ""
 
     def __init__(self, model_name=None, model_dir=None, **kwargs):
-        """model_name (looked up in the model cache, downloaded when missing) or model_dir (wins); device
+        """model_name (looked up in the model cache, downloaded when missing; default PaddleOCR 3.7's: PP-OCRv6_medium_det
+        / _rec, PP-LCNet_x1_0_textline_ori / _doc_ori, UVDoc) or model_dir (wins); device
         (cpu only), cpu_threads, enable_mkldnn, precision; module settings (see the class)."""
         kwargs["model_name"] = model_name
         kwargs["model_dir"] = model_dir
-        self._native = _ppocr.Module(self._kind, self._default_model_name, kwargs)
+        self._native = _ppocr.Module(self._kind, kwargs)
 
     @property
     def model_dir(self):
@@ -52,32 +52,27 @@ class TextDetection(_Module):
     dt_scores."""
 
     _kind = "text_detection"
-    _default_model_name = "PP-OCRv5_server_det"
 
 
 class TextRecognition(_Module):
     """Text recognition (CTC) of text-line crops. Setting: input_shape. Result: rec_text, rec_score."""
 
     _kind = "text_recognition"
-    _default_model_name = "PP-OCRv5_server_rec"
 
 
 class TextLineOrientationClassification(_Module):
     """Text-line orientation (0 / 180 degrees). Result: class_ids, scores, label_names."""
 
     _kind = "textline_orientation_classification"
-    _default_model_name = "PP-LCNet_x1_0_textline_ori"
 
 
 class DocImgOrientationClassification(_Module):
     """Document image orientation (0 / 90 / 180 / 270 degrees). Result: class_ids, scores, label_names."""
 
     _kind = "doc_img_orientation_classification"
-    _default_model_name = "PP-LCNet_x1_0_doc_ori"
 
 
 class TextImageUnwarping(_Module):
     """Document unwarping (UVDoc). Result: doctr_img (the unwarped image, BGR numpy)."""
 
     _kind = "text_image_unwarping"
-    _default_model_name = "UVDoc"

@@ -45,9 +45,14 @@ class PaddleOCR:
         return self._iter(sources, params)
 
     def _iter(self, sources, params):
-        native = self._native
-        for page in _inputs.pages(sources, native.open_path, native.open_bytes):
-            yield OCRResult(native.predict_page(page, params))
+        # Pages run in C++ a few at a time (cpu_threads cores), read as they come: nothing starts before
+        # the first next(), and closing the generator stops what is still running.
+        stream = self._native.stream(sources, params)
+        try:
+            for r in stream:
+                yield OCRResult(r)
+        finally:
+            stream.close()
 
     def predict(self, input, **kwargs):
         """A list of OCRResult, one per page (see predict_iter)."""

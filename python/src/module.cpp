@@ -35,7 +35,6 @@ namespace ppocr::py_bind {
 namespace {
 
 PyObject* g_ppocr_error = nullptr;      // ppocr.PPOCRError (a RuntimeError)
-std::atomic<int64_t> g_pages_read{0};  // pages read from path/bytes inputs, all streams (tests' hook)
 
 void check_signals() {
   if (PyErr_CheckSignals() != 0) throw py::error_already_set();
@@ -121,12 +120,41 @@ class PageStream {
     }
     check_signals();
     if (!got) throw py::stop_iteration();
-    ++g_pages_read;
     return to_page(std::move(item));  // Error with the item's message and code when it failed
   }
 
  private:
   io::InputStream s_;
+  std::mutex mu_;
+};
+
+// PaddleOCR.predict_iter's results, pipelined in C++ (OCR::stream): while
+// Python holds one result, the next pages are read and run on the cores
+// cpu_threads gives, a few at a time, handed out in input order.
+class ResultIter {
+ public:
+  explicit ResultIter(std::unique_ptr<ResultStream> s) : s_(std::move(s)) {}
+  OCRResult next() {
+    OCRResult r;
+    bool got = false;
+    {
+      py::gil_scoped_release nogil;
+      std::lock_guard<std::mutex> lock(mu_);
+      if (s_) got = s_->next(r);  // an unreadable input or failed page throws here, in its turn
+    }
+    check_signals();
+    if (!got) throw py::stop_iteration();
+    return r;
+  }
+  // Stops the pages still running (a generator closed early, or Ctrl-C).
+  void close() {
+    py::gil_scoped_release nogil;
+    std::lock_guard<std::mutex> lock(mu_);
+    s_.reset();
+  }
+
+ private:
+  std::unique_ptr<ResultStream> s_;
   std::mutex mu_;
 };
 
@@ -218,6 +246,23 @@ class PyOCR {
   std::unique_ptr<PageStream> open_bytes(py::bytes b, const std::string& name) const {
     std::string bytes = b;
     return std::make_unique<PageStream>(io::InputStream::from_memory(std::move(bytes), name, io::InputKind::Auto, inputs_));
+  }
+
+  // predict_iter's sources (_inputs.normalize: ("array" | "path" | "bytes", value, name)) as one stream.
+  std::unique_ptr<ResultIter> stream(const py::list& sources, const OCRParams& params) const {
+    std::vector<Input> inputs;
+    for (const auto& src : sources) {
+      auto t = src.cast<py::tuple>();
+      const std::string kind = t[0].cast<std::string>(), name = t[2].cast<std::string>();
+      if (kind == "array")
+        inputs.push_back(Input::from_image(page_from_array(t[1].cast<py::array>(), name).image, name));
+      else if (kind == "path")
+        inputs.push_back(Input::from_path(t[1].cast<std::string>()));
+      else
+        inputs.push_back(Input::from_bytes(t[1].cast<std::string>(), name));
+    }
+    py::gil_scoped_release nogil;
+    return std::make_unique<ResultIter>(ocr_->stream(std::move(inputs), params));
   }
 
   OCRResult predict_page(const Page& page, const OCRParams& params) const {
@@ -343,7 +388,7 @@ py::dict to_py(const ModuleOut& m, const std::string& kind) {
 
 class PyModule {
  public:
-  PyModule(const std::string& kind, const std::string& default_name, const py::dict& kwargs) : kind_(kind) {
+  PyModule(const std::string& kind, const py::dict& kwargs) : kind_(kind) {
     py::dict rest;
     std::string model_name, model_dir;
     for (auto kv : kwargs) {
@@ -370,7 +415,7 @@ class PyModule {
     if (model_dir.empty()) {
       io::DownloadOptions dl;
       dl.log = [](const std::string& m) { std::cerr << "ppocr: " << m << "\n"; };
-      model_dir = io::resolve_model(model_name.empty() ? default_name : model_name, dl);
+      model_dir = io::resolve_model(model_name.empty() ? default_module_model_name(kind) : model_name, dl);
     }
     model_dir_ = model_dir;
     if (kind == "text_detection") {
@@ -525,6 +570,11 @@ PYBIND11_MODULE(_ppocr, m) {
       .def_property_readonly("page_index", [](const Page& p) { return nullable(p.page_index); })
       .def_property_readonly("shape", [](const Page& p) { return py::make_tuple(p.image.rows, p.image.cols, 3); });
 
+  py::class_<ResultIter>(m, "ResultIter")
+      .def("__iter__", [](ResultIter& s) -> ResultIter& { return s; }, py::return_value_policy::reference_internal)
+      .def("__next__", &ResultIter::next)
+      .def("close", &ResultIter::close);
+
   py::class_<PageStream>(m, "PageStream")
       .def("__iter__", [](PageStream& s) -> PageStream& { return s; }, py::return_value_policy::reference_internal)
       .def("__next__", &PageStream::next);
@@ -559,8 +609,6 @@ PYBIND11_MODULE(_ppocr, m) {
         PPOCR_CHECK(ok, "cannot write ", path);
       },
       py::arg("path"), py::arg("image"));
-  m.def("pages_read", [] { return g_pages_read.load(); },
-        "Pages read so far from path and bytes inputs by every stream (a hook for tests).");
 
   py::class_<OCRResult>(m, "OCRResult")
       .def("to_json", &result_json, "PaddleOCR's {'res': {...}} (keys unordered)")
@@ -627,14 +675,15 @@ PYBIND11_MODULE(_ppocr, m) {
       .def("open_path", &PyOCR::open_path, py::arg("path"))
       .def("open_bytes", &PyOCR::open_bytes, py::arg("data"), py::arg("name") = "")
       .def("predict_page", &PyOCR::predict_page, py::arg("page"), py::arg("params"))
+      .def("stream", &PyOCR::stream, py::arg("sources"), py::arg("params"), py::keep_alive<0, 1>(),
+           "predict_iter's results, pipelined: the OCR object is kept alive while the stream is")
       .def("effective_options", &PyOCR::effective_options)
       .def("export_paddlex_config_yaml", [](const PyOCR& o) { return o.ocr().export_paddlex_config_yaml(); })
       .def_property_readonly("model_notes", [](const PyOCR& o) { return o.ocr().model_notes(); })
       .def("release_buffers", [](const PyOCR& o) { o.ocr().release_buffers(); });
 
   py::class_<PyModule>(m, "Module")
-      .def(py::init<const std::string&, const std::string&, const py::dict&>(), py::arg("kind"),
-           py::arg("default_model_name"), py::arg("kwargs"))
+      .def(py::init<const std::string&, const py::dict&>(), py::arg("kind"), py::arg("kwargs"))
       .def("predict", &PyModule::predict, py::arg("pages"), py::arg("overrides"))
       .def_property_readonly("model_dir", &PyModule::model_dir)
       .def("release_buffers", &PyModule::release_buffers);

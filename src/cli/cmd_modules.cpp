@@ -53,8 +53,9 @@ ModuleOptions module_options(const ModuleArgs& a) {
 
 // The module's model: --model_dir, else --model_name, else the default of
 // PaddleOCR 3.7's module (said on stderr, as the pipeline says its choices).
-std::string model_dir(const ModuleArgs& a, const std::string& module, const std::string& default_name) {
+std::string model_dir(const ModuleArgs& a, const std::string& module) {
   if (!a.model_dir.empty()) return a.model_dir;
+  const std::string default_name = default_module_model_name(module);
   if (a.model_name.empty())
     std::cerr << "ppocr: " << module << ": " << default_name
               << " (PaddleOCR 3.7's default; --model_name or --model_dir to choose)\n";
@@ -160,7 +161,7 @@ CommandRegistrar reg([](CLI::App& app) {
       o.thresh = a->thresh;
       o.box_thresh = a->box_thresh;
       o.unclip_ratio = a->unclip_ratio;
-      TextDetection m(model_dir(*a, "text_detection", default_model_names(std::nullopt, std::nullopt).text_detection), o);
+      TextDetection m(model_dir(*a, "text_detection"), o);
       for_each_page(*a, [&](const Page& p) {
         auto r = m.predict(p.image);
         cv::Mat vis = r.image.clone();
@@ -178,26 +179,24 @@ CommandRegistrar reg([](CLI::App& app) {
       TextRecognitionOptions o;
       static_cast<ModuleOptions&>(o) = module_options(*a);
       o.batch_size = a->batch_size;
-      TextRecognition m(model_dir(*a, "text_recognition", default_model_names(std::nullopt, std::nullopt).text_recognition),
-                        o);
+      TextRecognition m(model_dir(*a, "text_recognition"), o);
       for_each_page(*a, [&](const Page& p) {
         auto r = m.predict({p.image}).at(0);
         emit(*a, p, r.to_json(), with_label(p.image, r.rec_text));
       });
     });
   }
-  auto classify = [&app](const char* name, const char* help, const char* def) {
+  auto classify = [&app](const char* name, const char* help) {
     auto a = std::make_shared<ModuleArgs>();
     auto* c = app.add_subcommand(name, help);
     add_common(c, *a);
     c->add_option("--batch_size", a->batch_size, "Images per inference")->check(CLI::Range(1, 1024));
-    std::string default_name = def;
     std::string module = name;
-    c->callback([a, module, default_name] {
+    c->callback([a, module] {
       ClassificationOptions o;
       static_cast<ModuleOptions&>(o) = module_options(*a);
       o.batch_size = a->batch_size;
-      Classification m(model_dir(*a, module, default_name), o);
+      Classification m(model_dir(*a, module), o);
       for_each_page(*a, [&](const Page& p) {
         auto r = m.predict({p.image}).at(0);
         char buf[64];
@@ -206,16 +205,14 @@ CommandRegistrar reg([](CLI::App& app) {
       });
     });
   };
-  classify("textline_orientation_classification", "Text-line orientation module (0 / 180 degrees)",
-           "PP-LCNet_x1_0_textline_ori");
-  classify("doc_img_orientation_classification", "Document orientation module (0/90/180/270 degrees)",
-           "PP-LCNet_x1_0_doc_ori");
+  classify("textline_orientation_classification", "Text-line orientation module (0 / 180 degrees)");
+  classify("doc_img_orientation_classification", "Document orientation module (0/90/180/270 degrees)");
   {
     auto a = std::make_shared<ModuleArgs>();
     auto* c = app.add_subcommand("text_image_unwarping", "Document unwarping module (UVDoc)");
     add_common(c, *a);
     c->callback([a] {
-      TextImageUnwarping m(model_dir(*a, "text_image_unwarping", "UVDoc"), module_options(*a));
+      TextImageUnwarping m(model_dir(*a, "text_image_unwarping"), module_options(*a));
       for_each_page(*a, [&](const Page& p) {
         auto r = m.predict(p.image);
         emit(*a, p, r.to_json(), r.doctr_img);

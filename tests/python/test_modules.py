@@ -69,6 +69,19 @@ def test_module_model_errors(tmp_path):
         TextImageUnwarping(model_dir=str(tmp_path), device="gpu")
 
 
+def test_module_defaults_are_paddleocr_37s(tmp_path, monkeypatch):
+    """Given no model, each module class looks for PaddleOCR 3.7's default (the same table as the CLI)."""
+    import ppocr
+    monkeypatch.setenv("PPOCR_HOME", str(tmp_path))                   # an empty cache
+    monkeypatch.setenv("PPOCR_MODEL_SOURCE", "http://127.0.0.1:9")    # downloads fail at once
+    for cls, name in [(ppocr.TextDetection, "PP-OCRv6_medium_det"), (ppocr.TextRecognition, "PP-OCRv6_medium_rec"),
+                      (ppocr.TextLineOrientationClassification, "PP-LCNet_x1_0_textline_ori"),
+                      (ppocr.DocImgOrientationClassification, "PP-LCNet_x1_0_doc_ori"),
+                      (ppocr.TextImageUnwarping, "UVDoc")]:
+        with pytest.raises(Exception, match=name):
+            cls()
+
+
 def test_paddlex_config(tmp_path):
     from ppocr import PaddleOCR
     cfg = tmp_path / "OCR.yaml"

@@ -248,24 +248,28 @@ def test_pdf_page_range_and_multipage_tiff(tmp_path):
         PaddleOCR(**tiny_kwargs(pdf_page_range="3-1"))
 
 
-def test_predict_iter_is_lazy():
-    """The first page of a 3-page PDF comes out before the later pages are read (rendered)."""
-    from ppocr import PaddleOCR, _ppocr
+def test_predict_iter_is_lazy_and_pipelined():
+    """Nothing is read before the generator is first asked; pages then run ahead in C++ (cpu_threads 2: two
+    at a time), come out in input order and equal predict()'s; closing the generator early stops the rest."""
+    from ppocr import PaddleOCR
     ocr = PaddleOCR(**tiny_kwargs(pdf_max_pages=3))
+    gen = ocr.predict_iter("/nonexistent/page.png")  # the call reads nothing: the error comes with next()
+    with pytest.raises(FileNotFoundError):
+        next(gen)
     pdf = shared_path("data/pdf/pdflatex-4-pages.pdf")
-    t0 = time.perf_counter()
-    before = _ppocr.pages_read()
-    gen = ocr.predict_iter(pdf)
-    assert _ppocr.pages_read() == before  # nothing read by the call itself
-    first = next(gen)
-    t_first = time.perf_counter() - t0
-    assert first["page_index"] == 0
-    assert _ppocr.pages_read() - before == 1, "later pages were read before the first result was handed out"
-    rest = list(gen)
-    t_all = time.perf_counter() - t0
-    assert [r["page_index"] for r in rest] == [1, 2]
-    assert _ppocr.pages_read() - before == 3
-    print(f"first page after {t_first:.2f}s, all 3 after {t_all:.2f}s")
+    imgs = [shared_path(f"data/icdar2015/images/img_{i}.jpg") for i in (1, 2, 3)]
+    want = ocr.predict(imgs + [pdf])
+    got = list(ocr.predict_iter(imgs + [pdf]))
+    assert [(r["input_path"], r["page_index"]) for r in got] == [(p, None) for p in imgs] + [(pdf, i) for i in range(3)]
+    assert [r["rec_texts"] for r in got] == [r["rec_texts"] for r in want]
+    gen = ocr.predict_iter(imgs + [pdf])
+    assert next(gen)["input_path"] == imgs[0]
+    gen.close()  # the pages still running are stopped and dropped
+    # A bad input among good ones raises in its turn, after the results before it.
+    it = ocr.predict_iter([imgs[0], "/nonexistent/x.png", imgs[1]])
+    assert next(it)["input_path"] == imgs[0]
+    with pytest.raises(FileNotFoundError):
+        next(it)
 
 
 def test_runtime_overrides(ocr):
@@ -341,15 +345,17 @@ def test_gil_released_during_predict():
 CTRL_C_SCRIPT = r'''
 import signal, sys, time
 signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored
-from ppocr import PaddleOCR, _ppocr
+from ppocr import PaddleOCR
 ocr = PaddleOCR(**{kwargs!r})
 print("loaded", flush=True)
+done = 0
 try:
-    ocr.predict({folder!r})
+    for r in ocr.predict_iter({folder!r}):  # what predict() runs
+        done += 1
 except KeyboardInterrupt:
-    print("interrupted", _ppocr.pages_read(), flush=True)
+    print("interrupted", done, flush=True)
     sys.exit(3)
-print("finished", _ppocr.pages_read(), flush=True)
+print("finished", done, flush=True)
 '''
 
 

@@ -37,10 +37,10 @@ struct Spec {
   unsigned surfaces = kCli;
   double min = -1e300, max = 1e300;  // numbers (shapes: per dimension, see shape_check)
   bool min_open = false;             // min itself not allowed
-  std::vector<std::string> choices;  // strings: the allowed values (empty = any)
+  std::vector<std::string> choices = {};  // strings: the allowed values (empty = any)
   const char* yaml_path = nullptr;   // PaddleX pipeline config key, "SubModules.TextDetection.thresh"
   const char* serving = nullptr;     // serving request field, "textDetThresh"
-  std::vector<const char*> aliases;  // deprecated PaddleOCR 2.x names
+  std::vector<const char*> aliases = {};  // deprecated PaddleOCR 2.x names
   bool list = false;                 // strings: a comma-separated list of `choices` (JSON: also an array)
   // strings: a check of the value's syntax, throwing Error(kInvalidArgument) that starts with `where`
   void (*check)(const std::string& value, const std::string& where) = nullptr;

@@ -22,4 +22,14 @@ DefaultModelNames default_model_names(const std::optional<std::string>& lang_opt
   return n;
 }
 
+std::string default_module_model_name(const std::string& module) {
+  const DefaultModelNames n = default_model_names(std::nullopt, std::nullopt);
+  if (module == "text_detection") return n.text_detection;
+  if (module == "text_recognition") return n.text_recognition;
+  if (module == "textline_orientation_classification") return n.textline_orientation;
+  if (module == "doc_img_orientation_classification") return n.doc_orientation_classify;
+  if (module == "text_image_unwarping") return n.doc_unwarping;
+  fail_as(ErrorCode::kInvalidArgument, "unknown module '", module, "'");
+}
+
 }  // namespace ppocr
