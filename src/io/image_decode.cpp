@@ -9,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "engine/error.h"
+#include "io/jpeg_decode.h"
 
 namespace ppocr::io {
 namespace {
@@ -514,7 +515,7 @@ cv::Mat decode_image(const void* data, size_t size, const std::string& what, con
   cv::Mat buf(1, int(size), CV_8U, const_cast<void*>(data));
   cv::Mat img;
   try {
-    img = cv::imdecode(buf, cv::IMREAD_COLOR);
+    if (fmt != "jpeg" || !decode_plain_jpeg(data, size, img)) img = cv::imdecode(buf, cv::IMREAD_COLOR);
   } catch (const cv::Exception&) {
     // OpenCV's message names its source files and asserts; ours says what matters.
     fail_as(ErrorCode::kInvalidInput, what, ": looks like ", fmt, " but could not be decoded (corrupt or unsupported)");

@@ -24,7 +24,8 @@ void pool_into(const KernelContext& c, const Tensor& x, float* dst, int64_t ctot
 // Copies `outer` runs of k floats, src runs back to back, dst runs `stride` apart: the NHWC channel
 // concatenations (k = 8..64 channels per pixel). Runs of whole 8-float blocks are copied with
 // fixed-size moves the compiler inlines, not with one memmove call per run.
-void copy_runs(const float* src, int64_t k, float* dst, int64_t stride, int64_t outer) {
+__attribute__((target_clones("avx2", "default"))) void copy_runs(const float* src, int64_t k, float* dst,
+                                                                 int64_t stride, int64_t outer) {
   if (k % 8 == 0) {
     for (int64_t q = 0; q < outer; ++q, src += k, dst += stride)
       for (int64_t j = 0; j < k; j += 8) std::memcpy(dst + j, src + j, 8 * sizeof(float));

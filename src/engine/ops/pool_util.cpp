@@ -39,28 +39,40 @@ PoolArgs pool_args(const KernelContext& c, PoolKind kind) {
 
 }  // namespace
 
+namespace {
+
+// One output row of an NHWC max pool: the per-pixel loops over C channels get
+// AVX2 where the CPU has it (max is exact in any order, so every clone agrees).
+__attribute__((target_clones("avx2", "default"))) void max_pool_row(const float* X, const Window& w, int64_t H,
+                                                                   int64_t W, int64_t C, int64_t n, int64_t oh,
+                                                                   int64_t OW, float* out, int64_t dst_pixel) {
+  const float lowest = -std::numeric_limits<float>::infinity();
+  for (int64_t ow = 0; ow < OW; ++ow, out += dst_pixel) {
+#pragma omp simd
+    for (int64_t k = 0; k < C; ++k) out[k] = lowest;
+    for (int64_t kh = 0; kh < w.k[1]; ++kh) {
+      const int64_t ih = oh * w.s[1] - w.pb[1] + kh * w.d[1];
+      if (ih < 0 || ih >= H) continue;
+      for (int64_t kw = 0; kw < w.k[2]; ++kw) {
+        const int64_t iw = ow * w.s[2] - w.pb[2] + kw * w.d[2];
+        if (iw < 0 || iw >= W) continue;
+        const float* in = X + ((n * H + ih) * W + iw) * C;
+#pragma omp simd
+        for (int64_t k = 0; k < C; ++k) out[k] = std::max(out[k], in[k]);
+      }
+    }
+  }
+}
+
+}  // namespace
+
 void max_pool_nhwc_into(const Tensor& x, const Window& w, float* dst, int64_t dst_pixel, int64_t dst_offset) {
   const int64_t N = x.dim(0), H = w.in[1], W = w.in[2], C = x.dim(3), OH = w.out[1], OW = w.out[2];
   const float* X = x.data<float>();
-  const float lowest = -std::numeric_limits<float>::infinity();
 #pragma omp parallel for collapse(2) schedule(static)
   for (int64_t n = 0; n < N; ++n)
     for (int64_t oh = 0; oh < OH; ++oh)
-      for (int64_t ow = 0; ow < OW; ++ow) {
-        float* out = dst + ((n * OH + oh) * OW + ow) * dst_pixel + dst_offset;
-        for (int64_t k = 0; k < C; ++k) out[k] = lowest;
-        for (int64_t kh = 0; kh < w.k[1]; ++kh) {
-          const int64_t ih = oh * w.s[1] - w.pb[1] + kh * w.d[1];
-          if (ih < 0 || ih >= H) continue;
-          for (int64_t kw = 0; kw < w.k[2]; ++kw) {
-            const int64_t iw = ow * w.s[2] - w.pb[2] + kw * w.d[2];
-            if (iw < 0 || iw >= W) continue;
-            const float* in = X + ((n * H + ih) * W + iw) * C;
-#pragma omp simd
-            for (int64_t k = 0; k < C; ++k) out[k] = std::max(out[k], in[k]);
-          }
-        }
-      }
+      max_pool_row(X, w, H, W, C, n, oh, OW, dst + (n * OH + oh) * OW * dst_pixel + dst_offset, dst_pixel);
 }
 
 void pool_ref(KernelContext& c, PoolKind kind) {
