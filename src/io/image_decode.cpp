@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <unordered_set>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -411,7 +412,8 @@ std::vector<uint64_t> tiff_pages(const void* data, size_t size, size_t max_pages
   if (image_format_name(data, size) != "tiff" || !tiff_layout(static_cast<const u8*>(data), size, t)) return out;
   uint64_t ifd = t.big ? t.r64(8) : t.r32(4);
   // A chain that loops back (a crafted file) ends where it repeats.
-  while (ifd != 0 && out.size() < max_pages && std::find(out.begin(), out.end(), ifd) == out.end()) {
+  std::unordered_set<uint64_t> seen;
+  while (ifd != 0 && out.size() < max_pages && seen.insert(ifd).second) {
     uint64_t count = t.count(ifd);
     if (count == 0) break;
     out.push_back(ifd);

@@ -218,6 +218,22 @@ TEST(TiffPages, ALoopingDirectoryChainEnds) {
   EXPECT_EQ(tiff_pages(cut.data(), cut.size()).size(), 1u);
 }
 
+// A crafted chain of 100,000 tiny directories (1.8 MB) is walked once, each
+// directory checked against those seen in constant time; the pages past the
+// cap are not listed.
+TEST(TiffPages, LongDirectoryChainsAreCapped) {
+  const uint32_t n = 100000;
+  std::string b("II*\0\x08\0\0\0", 8);
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t next = i + 1 < n ? 8 + (i + 1) * 18 : 0;
+    char ifd[18] = {1, 0, 0, 1, 3, 0, 1, 0, 0, 0, 8, 0, 0, 0};  // one entry: ImageWidth (SHORT) = 8
+    for (int k = 0; k < 4; ++k) ifd[14 + k] = char((next >> (8 * k)) & 0xFF);
+    b.append(ifd, sizeof ifd);
+  }
+  EXPECT_EQ(tiff_pages(b.data(), b.size()).size(), size_t(n));
+  EXPECT_EQ(tiff_pages(b.data(), b.size(), 10).size(), 10u);
+}
+
 TEST(PdfPages, PageRangeSelectsPagesAndListsOnlyThose) {
   REQUIRE_SHARED("data/pdf/multipage.pdf");
   std::string path = ppocr::test::shared_path("data/pdf/multipage.pdf");
