@@ -298,6 +298,11 @@ TEST(ServeHttp, MultipageTiffAndPageRange) {
   expect_error(s, ocr_body(tiff, {{"pdfPageRange", "0-2"}}), 422, "'pdfPageRange'");
   expect_error(s, ocr_body(tiff, {{"pdfPageRange", 3}}), 422, "must be a string");
   expect_error(s, ocr_body(tiff, {{"pdfPageRange", "7-"}}), 400, "selects none of its 3 pages");
+  // --pdf_max_pages caps a TIFF's pages as a PDF's.
+  ServerOptions o = options();
+  o.service.pdf_max_pages = 2;
+  RunningServer capped(o, fake.fn());
+  EXPECT_EQ(post(capped, ocr_body(tiff, {{"visualize", false}}))["result"]["ocrResults"].size(), 2u);
 }
 
 TEST(ServeHttp, BadInputsGetClearJsonErrors) {
