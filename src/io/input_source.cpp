@@ -193,9 +193,7 @@ void InputStream::open_image(const Pending& p, std::string bytes, InputItem& ite
   d.stem = item.name;
   d.what = p.path;
   d.page_count = int(pages.size());
-  d.pages = select_pages(opts_.pdf.page_ranges, d.page_count, opts_.pdf.max_pages);
-  PPOCR_CHECK_AS(!d.pages.empty(), kInvalidInput, p.path, ": the page range ", page_ranges_text(opts_.pdf.page_ranges),
-                 " selects none of its ", d.page_count, " pages");
+  d.pages = select_pages_of(opts_.pdf.page_ranges, d.page_count, opts_.pdf.max_pages, p.path);
   // As for a PDF, the whole budget before the first page is decoded (pages
   // whose header cannot be read fail on their own, when their turn comes).
   if (opts_.max_total_pixels > 0) {

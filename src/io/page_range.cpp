@@ -79,6 +79,14 @@ std::vector<int> select_pages(const std::vector<PageRange>& ranges, int count, i
   return out;
 }
 
+std::vector<int> select_pages_of(const std::vector<PageRange>& ranges, int count, int max_pages,
+                                 const std::string& what) {
+  std::vector<int> out = select_pages(ranges, count, max_pages);
+  PPOCR_CHECK_AS(!out.empty(), kInvalidInput, what, ": the page range ", page_ranges_text(ranges), " selects none of its ",
+                 count, " page", count == 1 ? "" : "s");
+  return out;
+}
+
 int last_page_needed(const std::vector<PageRange>& ranges, int max_pages) {
   int last = ranges.empty() ? INT_MAX : 0;
   for (const PageRange& r : ranges) last = std::max(last, r.last == 0 ? INT_MAX : r.last);

@@ -25,6 +25,10 @@ std::string page_ranges_text(const std::vector<PageRange>& ranges);
 // `max_pages` of them (0 = no cap). Pages past the end are left out.
 std::vector<int> select_pages(const std::vector<PageRange>& ranges, int count, int max_pages = 0);
 
+// select_pages for a document named `what`; Error(kInvalidInput) when the
+// ranges select none of its pages.
+std::vector<int> select_pages_of(const std::vector<PageRange>& ranges, int count, int max_pages, const std::string& what);
+
 // The highest 1-based page number select_pages can return for these ranges
 // and cap, whatever the page count (INT_MAX when open-ended): how far a
 // reader must list page sizes.

@@ -123,9 +123,7 @@ struct PdfDocument::Impl {
 
   // Once `pages` is known: the pages to render, none of them an error.
   void select() {
-    selected = select_pages(opts.page_ranges, pages, opts.max_pages);
-    PPOCR_CHECK_AS(!selected.empty(), kInvalidInput, what, ": the page range ", page_ranges_text(opts.page_ranges),
-                   " selects none of its ", pages, " page", pages == 1 ? "" : "s");
+    selected = select_pages_of(opts.page_ranges, pages, opts.max_pages, what);
   }
   // How many pages to list sizes of: up to the last one to render.
   int to_list() const { return selected.empty() ? 0 : selected.back() + 1; }
